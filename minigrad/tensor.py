@@ -180,6 +180,9 @@ class Tensor(Node):
         """Indices of the maxima along ``axis`` (no gradient)."""
         return Tensor(self.data.argmax(axis=dim if axis is None else axis))
 
+    def __float__(self) -> float:
+        return float(self.item())
+
     def __len__(self) -> int:
         return len(self.data)
 

@@ -196,8 +196,9 @@ def matmul(a, b):
     b2 = b[:, None] if b.ndim == 1 else b
 
     def as_2d(g):
-        g = g[..., None, :] if a.ndim == 1 else g
-        return g[..., None] if b.ndim == 1 else g
+        if a.ndim == 1:  # (..., m) -> (..., 1, m); a 0-d g (vector . vector) -> (1,)
+            g = np.expand_dims(g, -1 if g.ndim == 0 else -2)
+        return np.expand_dims(g, -1) if b.ndim == 1 else g
 
     def vjp_a(g):
         ga = as_2d(g) @ np.swapaxes(b2, -1, -2)
