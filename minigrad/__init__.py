@@ -20,13 +20,14 @@ from .tensor import Tensor, ones, tensor, zeros
 from .tensor_ops import ShapeError
 from . import functional, nn, optim  # noqa: E402  (reachable as attributes, as with torch)
 from .gradcheck import GradcheckError, gradcheck
+from .serialization import load, save
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Value", "Tensor", "tensor", "zeros", "ones", "no_grad", "enable_grad", "is_grad_enabled",
     "detect_anomaly", "explain", "REGISTRY", "gradcheck", "GradcheckError", "ShapeError",
-    "functional", "nn", "optim", "data", "viz", "testing",
+    "functional", "nn", "optim", "data", "viz", "testing", "save", "load",
 ]
 
 _LAZY = ("viz", "data", "testing", "metrics", "plot", "datasets")

@@ -192,11 +192,11 @@ class Linear(Module):
     ((1, 2), (5, 1))
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=np.float32):
         self.in_features, self.out_features = in_features, out_features
         bound = 1 / math.sqrt(in_features)
-        self.weight = Parameter(_rng.uniform(-bound, bound, (out_features, in_features)).astype(np.float32))
-        self.bias = Parameter(_rng.uniform(-bound, bound, out_features).astype(np.float32)) if bias else None
+        self.weight = Parameter(_rng.uniform(-bound, bound, (out_features, in_features)).astype(dtype))
+        self.bias = Parameter(_rng.uniform(-bound, bound, out_features).astype(dtype)) if bias else None
 
     def forward(self, x: Tensor) -> Tensor:
         if x.shape[-1] != self.in_features:

@@ -1,0 +1,51 @@
+# The two commands (see README):  make demo  |  make test
+# Each creates .venv, installs what it needs (Python packages from PyPI, Graphviz's `dot`
+# and Chromium from Debian when root), then runs.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test docs serve bench bench-quick clean system-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Re-install when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	@touch $@
+
+system-deps:
+	@sh scripts/system-deps.sh $(SYSDEPS_FLAGS)
+
+# The main job: the examples on embedded data, rendered graphs, the docs site.
+demo: system-deps $(VENV)/.installed
+	$(BIN)/python examples/linear_regression.py --out $(OUT)
+	$(BIN)/python examples/softmax_regression.py --out $(OUT)
+	$(BIN)/python examples/scalar_mlp.py --out $(OUT)
+	$(BIN)/minigrad graph --all --format svg --out $(OUT)/graphs
+	$(MAKE) --no-print-directory docs
+	@echo
+	@echo "Done. Outputs in $(OUT)/. The docs site is in site/: open site/index.html, or run 'make serve'."
+
+docs: $(VENV)/.installed
+	sh scripts/fetch-katex.sh
+	$(BIN)/mkdocs build --strict
+
+serve: docs
+	$(BIN)/mkdocs serve
+
+# The whole test suite: unit and property tests, doctests, the examples' quick modes,
+# the benchmark runner's quick mode, the strict docs build and the browser test.
+test: SYSDEPS_FLAGS = --browser
+test: system-deps $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) site $(OUT) .pytest_cache .hypothesis

@@ -1,0 +1,73 @@
+"""Accuracy, the geometric-mean quality Qmean, and a confusion matrix.
+
+Examples
+--------
+>>> import numpy as np
+>>> logits = np.log(np.array([[0.8, 0.2], [0.4, 0.6]]))
+>>> accuracy(logits, [0, 0])
+0.5
+>>> round(qmean(logits, [0, 0]), 4)    # exp(mean(log [0.8, 0.4]))
+0.5657
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .autograd import no_grad
+from .tensor import Tensor
+
+__all__ = ["accuracy", "evaluate_accuracy", "qmean", "confusion_matrix"]
+
+
+def _np(x) -> np.ndarray:
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def accuracy(scores, y) -> float:
+    """Fraction of rows whose highest score is the true class.
+
+    ``scores`` may be logits or probabilities, shape (N, C); ``y`` holds class indices.
+    """
+    scores, y = _np(scores), _np(y).reshape(-1)
+    if scores.ndim != 2 or len(scores) != len(y):
+        raise ValueError(f"accuracy: scores must be (N, C) with N = len(y) = {len(y)}, got {scores.shape}")
+    return float((scores.argmax(axis=1) == y).mean()) if len(y) else float("nan")
+
+
+def qmean(logits, y) -> float:
+    r"""Geometric mean of the probability given to the correct class.
+
+    :math:`Q_{mean} = \exp\big(\frac1N \sum_i \log p(y_i \mid x_i)\big) = e^{-\text{mean cross-entropy}}`:
+    it is 1 for a perfect, confident model and 1/C for uniform guessing.
+    """
+    z, y = _np(logits).astype(np.float64), _np(y).reshape(-1)
+    log_p = z - z.max(axis=1, keepdims=True)
+    log_p -= np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+    return float(np.exp(log_p[np.arange(len(y)), y].mean()))
+
+
+def evaluate_accuracy(model, loader) -> float:
+    """Accuracy of ``model`` over all batches of ``loader`` (weighted by batch size)."""
+    correct = total = 0
+    with no_grad():
+        for X, y in loader:
+            pred = _np(model(X)).argmax(axis=1)
+            correct += int((pred == _np(y).reshape(-1)).sum())
+            total += len(pred)
+    return correct / total if total else float("nan")
+
+
+def confusion_matrix(y_true, y_pred, num_classes: int) -> np.ndarray:
+    """Counts ``M[i, j]`` of examples of true class ``i`` predicted as ``j``.
+
+    Examples
+    --------
+    >>> confusion_matrix([0, 1, 1], [0, 0, 1], 2)
+    array([[1, 0],
+           [1, 1]])
+    """
+    t, p = _np(y_true).reshape(-1).astype(np.int64), _np(y_pred).reshape(-1).astype(np.int64)
+    if len(t) != len(p):
+        raise ValueError(f"confusion_matrix: {len(t)} true labels but {len(p)} predictions")
+    return np.bincount(num_classes * t + p, minlength=num_classes ** 2).reshape(num_classes, num_classes)
