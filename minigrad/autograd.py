@@ -48,6 +48,7 @@ class _State:
 
     grad_enabled = True
     anomaly = False
+    scope = None  # (id, label) of the nn.Module whose forward is running, for graph clusters
 
 
 class _Switch:

@@ -14,6 +14,7 @@ from collections import OrderedDict
 import numpy as np
 
 from . import functional as F
+from .autograd import _State
 from .tensor import Tensor, as_array
 
 __all__ = ["Parameter", "Module", "Linear", "Sequential", "Flatten", "ReLU", "MSELoss",
@@ -110,7 +111,14 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args):
-        return self.forward(*args)
+        # Results made inside forward() remember this module, so drawings can group them.
+        saved = _State.scope
+        extra = self.extra_repr()
+        _State.scope = (id(self), f"{type(self).__name__}({extra if len(extra) <= 60 else '…'})")
+        try:
+            return self.forward(*args)
+        finally:
+            _State.scope = saved
 
     def __getattr__(self, name):
         # Only reached when normal lookup fails: make a typo loud and helpful.

@@ -70,7 +70,7 @@ class Tensor(Node):
     array([ 2., -4.], dtype=float32)
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "label", "_retains_grad")
+    __slots__ = ("data", "grad", "requires_grad", "label", "_retains_grad", "_scope")
     __array_ufunc__ = None  # ndarray + Tensor: NumPy steps aside so Tensor.__radd__ runs
     __hash__ = Node.__hash__  # == is element-wise, hashing stays by identity
 
@@ -81,7 +81,7 @@ class Tensor(Node):
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.label = label
-        self._retains_grad = False
+        self._retains_grad, self._scope = False, None
         self._parents, self._vjps, self._op, self._kwargs = (), None, None, None
 
     # ----------------------------------------------------------- graph bookkeeping
@@ -332,7 +332,7 @@ def _apply(name: str, *operands, **kwargs) -> Tensor:
         check_finite(data, "forward", name, [a.shape for a in arrays])
     out = Tensor.__new__(Tensor)
     out.data = data if type(data) is np.ndarray else np.asarray(data)
-    out.grad, out.label, out._retains_grad = None, "", False
+    out.grad, out.label, out._retains_grad, out._scope = None, "", False, _State.scope
     if _State.grad_enabled and any(t.requires_grad for t in operands):
         out.requires_grad, out._parents, out._vjps, out._op = True, operands, vjps, spec
         out._kwargs = kwargs or None

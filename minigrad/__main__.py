@@ -1,0 +1,5 @@
+"""``python -m minigrad ...`` runs the ``minigrad`` command."""
+
+from .cli import main
+
+main()

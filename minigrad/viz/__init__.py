@@ -1,0 +1,16 @@
+"""Seeing the computation: graph drawings of both engines and backprop step by step.
+
+Examples
+--------
+>>> from minigrad import Value, viz
+>>> x = Value(0.5, label="x"); y = (x * x).tanh(); y.backward()
+>>> dot = viz.draw(y)            # a graphviz.Digraph; in Jupyter it displays itself
+>>> print(viz.to_text(y).splitlines()[0])
+v2 = tanh(v1)   data 0.2449   grad 1
+"""
+
+from .graph import compute_grads, draw, kind_of, node_names, render, summary, to_svg, to_text
+from .trace import Step, Trace, backward_trace
+
+__all__ = ["draw", "render", "to_svg", "to_text", "backward_trace", "Trace", "Step", "compute_grads",
+           "node_names", "kind_of", "summary"]

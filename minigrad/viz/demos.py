@@ -1,0 +1,73 @@
+"""Small graphs worth drawing, used by ``minigrad graph`` and the docs' gallery.
+
+Each function builds a graph and returns its output, before any ``backward()``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["DEMOS", "expression", "neuron", "linear_regression", "softmax_regression"]
+
+
+def expression():
+    """A scalar expression: L = (a * b + c) * f."""
+    from minigrad import Value
+
+    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return L
+
+
+def neuron():
+    """One neuron: o = tanh(x1 w1 + x2 w2 + b); x1 is used twice, so its gradients add."""
+    from minigrad import Value
+
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2, b = Value(-3.0, label="w1"), Value(1.0, label="w2"), Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b + 0.1 * x1
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def linear_regression():
+    """Linear regression's squared loss on a batch of 4: mean((X w + b - y)^2 / 2)."""
+    import minigrad
+
+    rng = np.random.default_rng(0)
+    X = minigrad.Tensor(rng.normal(size=(4, 2)).astype(np.float32), label="X")
+    y = minigrad.Tensor((X.data @ [[2.0], [-3.4]] + 4.2).astype(np.float32), label="y")
+    w = minigrad.Tensor(rng.normal(0, 0.01, (2, 1)).astype(np.float32), requires_grad=True, label="w")
+    b = minigrad.Tensor(np.zeros(1, np.float32), requires_grad=True, label="b")
+    y_hat = X @ w + b  # b, shape (1,), is broadcast over the batch
+    y_hat.label = "y_hat"
+    loss = ((y_hat - y) ** 2 / 2).mean()
+    loss.label = "loss"
+    return loss
+
+
+def softmax_regression():
+    """Softmax regression's cross-entropy on a batch of 4 (composed, so every step shows)."""
+    import minigrad
+    from minigrad import functional as F
+
+    minigrad.nn.manual_seed(0)
+    rng = np.random.default_rng(1)
+    X = minigrad.Tensor(rng.random((4, 5)).astype(np.float32), label="X")
+    net = minigrad.nn.Linear(5, 3)
+    net.weight.label, net.bias.label = "W", "b"
+    logits = net(X)
+    logits.label = "logits"
+    loss = F.cross_entropy(logits, np.array([0, 2, 1, 2]), fused=False)
+    loss.label = "loss"
+    return loss
+
+
+DEMOS = {"expression": expression, "neuron": neuron, "linreg": linear_regression, "softmax": softmax_regression}
