@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test docs serve bench bench-quick clean system-deps
+.PHONY: demo test docs docs-assets serve bench clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 system-deps:
 	@sh scripts/system-deps.sh $(SYSDEPS_FLAGS)
 
+# KaTeX for the docs' math, from the npm registry (not committed).
+docs-assets:
+	@sh scripts/fetch-katex.sh
+
 # The main job: the examples on embedded data, rendered graphs, the docs site.
 demo: system-deps $(VENV)/.installed
 	$(BIN)/python examples/linear_regression.py --out $(OUT)
@@ -31,9 +35,8 @@ demo: system-deps $(VENV)/.installed
 	@echo
 	@echo "Done. Outputs in $(OUT)/. The docs site is in site/: open site/index.html, or run 'make serve'."
 
-docs: $(VENV)/.installed
-	sh scripts/fetch-katex.sh
-	$(BIN)/mkdocs build --strict
+docs: docs-assets $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 serve: docs
 	$(BIN)/mkdocs serve
@@ -41,7 +44,7 @@ serve: docs
 # The whole test suite: unit and property tests, doctests, the examples' quick modes,
 # the benchmark runner's quick mode, the strict docs build and the browser test.
 test: SYSDEPS_FLAGS = --browser
-test: system-deps $(VENV)/.installed
+test: system-deps docs-assets $(VENV)/.installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed

@@ -54,7 +54,7 @@ def train_scratch(X, y, lr=0.03, batch_size=10, epochs=3, seed=0, w0=None, b0=0.
     b = minigrad.tensor([b0], requires_grad=True, dtype=X.dtype)
     result = Result(w=None, b=None)
     loader = DataLoader((X, y), batch_size=batch_size, shuffle=True, seed=seed)
-    for _ in tqdm(range(epochs), desc="scratch", leave=False):
+    for _ in tqdm(range(epochs), desc="scratch", leave=False, disable=None):
         for Xb, yb in loader:
             loss = squared_loss(Xb @ w + b, yb)  # (batch, 1) losses
             loss.sum().backward()                # gradient of the *sum*
@@ -78,7 +78,7 @@ def train_concise(X, y, lr=0.03, batch_size=10, epochs=3, seed=0, w0=None, b0=0.
     trainer = optim.SGD(net.parameters(), lr=lr)
     result = Result(w=None, b=None)
     loader = DataLoader((X, y), batch_size=batch_size, shuffle=True, seed=seed)
-    for _ in tqdm(range(epochs), desc="concise", leave=False):
+    for _ in tqdm(range(epochs), desc="concise", leave=False, disable=None):
         for Xb, yb in loader:
             loss = loss_fn(net(Xb), yb)
             trainer.zero_grad()

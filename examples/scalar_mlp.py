@@ -71,7 +71,7 @@ def loss_and_accuracy(model, X, y, alpha=1e-4):
 
 def train(X, y, steps=100, seed=0, echo=print):
     model = MLP([2, 16, 16, 1], seed=seed)
-    for k in tqdm(range(steps), desc="steps", leave=False):
+    for k in tqdm(range(steps), desc="steps", leave=False, disable=None):
         loss, acc = loss_and_accuracy(model, X, y)
         for p in model.parameters():
             p.grad = 0.0

@@ -70,7 +70,7 @@ def train_scratch(data, lr=0.1, batch_size=256, epochs=10, seed=0, W0=None, b0=N
     net = lambda X: X.reshape(-1, num_inputs) @ W + b  # noqa: E731  (logits)
     result = Result(W=None, b=None)
     loader = DataLoader((X, y), batch_size=batch_size, shuffle=True, seed=seed)
-    for _ in tqdm(range(epochs), desc="scratch", leave=False):
+    for _ in tqdm(range(epochs), desc="scratch", leave=False, disable=None):
         for Xb, yb in loader:
             loss = cross_entropy(softmax(net(Xb)), yb)
             loss.sum().backward()
@@ -98,7 +98,7 @@ def train_concise(data, lr=0.1, batch_size=256, epochs=10, seed=0, W0=None, b0=N
     trainer = optim.SGD(net.parameters(), lr=lr)
     result = Result(W=None, b=None)
     loader = DataLoader((X, y), batch_size=batch_size, shuffle=True, seed=seed)
-    for _ in tqdm(range(epochs), desc="concise", leave=False):
+    for _ in tqdm(range(epochs), desc="concise", leave=False, disable=None):
         for Xb, yb in loader:
             loss = loss_fn(net(Xb), yb)
             trainer.zero_grad()

@@ -341,7 +341,7 @@ def _apply(name: str, *operands, **kwargs) -> Tensor:
     return out
 
 
-def tensor(data, requires_grad: bool = False, dtype=None) -> Tensor:
+def tensor(data, requires_grad: bool = False, dtype=None, label: str = "") -> Tensor:
     """Create a leaf tensor from array-like data (always a copy, as ``torch.tensor``).
 
     Examples
@@ -350,7 +350,7 @@ def tensor(data, requires_grad: bool = False, dtype=None) -> Tensor:
     >>> minigrad.tensor([[1, 2], [3, 4]]).shape
     (2, 2)
     """
-    return Tensor(as_array(data, dtype, copy=True), requires_grad=requires_grad)
+    return Tensor(as_array(data, dtype, copy=True), requires_grad=requires_grad, label=label)
 
 
 def zeros(*shape, requires_grad: bool = False, dtype=np.float32) -> Tensor:
