@@ -165,13 +165,14 @@ FREED: Any = _Freed()
 class Node:
     """What both ``Value`` and ``Tensor`` are: one vertex of the computational graph.
 
-    Subclasses provide ``requires_grad``, ``_accumulate(g)`` (where a gradient is kept)
-    and ``_conform(g)`` (how a gradient is brought to this node's shape).
+    Subclasses provide ``requires_grad``, ``_backward(g)`` (the chain rule at this node:
+    a list of ``(parent, gradient)`` for the parents that require grad) and
+    ``_accumulate(g)`` (where a gradient is kept).
     Nodes hash by identity, so they can be dictionary keys even when ``==`` is
     element-wise.
     """
 
-    __slots__ = ("_parents", "_vjps", "_op", "_kwargs", "__weakref__")
+    __slots__ = ("_parents", "_vjps", "_op", "__weakref__")
 
     @property
     def is_leaf(self) -> bool:
@@ -182,9 +183,6 @@ class Node:
     def op(self) -> str:
         """Name of the op that produced this node, or ``""`` for a leaf."""
         return self._op.name if self._op is not None else ""
-
-    def _conform(self, g):
-        return g
 
 
 def toposort(root: Node) -> list:
@@ -243,23 +241,20 @@ def reverse_pass(root: Node, seed: Any, free_graph: bool = False) -> Iterator[tu
         g = grads.pop(node, None)
         if g is None:  # no path from this node to root needs a gradient
             continue
-        vjps = node._vjps
-        contributions = []
-        if vjps is FREED:
+        if node._vjps is None:  # a leaf: nothing above it
+            yield node, g, ()
+            continue
+        if node._vjps is FREED:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time (at op '{node.op}'): "
                 "its saved values were freed by the first backward(). Pass "
                 "retain_graph=True to the first backward() call if you need to do this."
             )
-        if vjps is not None:
-            for parent, vjp in zip(node._parents, vjps):
-                if not parent.requires_grad:  # nothing computed for constants
-                    continue
-                pg = parent._conform(vjp(g))
-                if anomaly:
-                    check_finite(pg, "backward", node.op, [p.shape for p in node._parents])
-                grads[parent] = grads[parent] + pg if parent in grads else pg
-                contributions.append((parent, pg))
-            if free_graph:
-                node._vjps = FREED
+        contributions = node._backward(g)  # the chain rule at this node, one VJP per input
+        for parent, pg in contributions:
+            if anomaly:
+                check_finite(pg, "backward", node.op, [p.shape for p in node._parents])
+            grads[parent] = grads[parent] + pg if parent in grads else pg
+        if free_graph:
+            node._vjps = FREED
         yield node, g, contributions

@@ -59,7 +59,12 @@ class OpSpec:
     broadcasts : bool
         True for element-wise binary ops whose operands broadcast.
     scalar, tensor : callable or None
-        The implementations for the ``Value`` and ``Tensor`` engines.
+        The implementations for the ``Value`` and ``Tensor`` engines. A tensor
+        implementation returns ``(output, vjps)``, one VJP closure per input; a scalar
+        one returns the output, and its VJP is ``scalar_vjp``.
+    scalar_vjp : callable or None
+        ``scalar_vjp(g, *inputs, output)`` -> one gradient per input; a plain function
+        shared by every node of the op (no per-node closure).
 
     Examples
     --------
@@ -76,6 +81,7 @@ class OpSpec:
     reference: Callable
     broadcasts: bool = False
     scalar: Optional[Callable] = None
+    scalar_vjp: Optional[Callable] = None
     tensor: Optional[Callable] = None
     notes: str = field(default="")
 
@@ -84,8 +90,10 @@ class OpSpec:
 REGISTRY: dict = {}
 
 
-def primitive(name: str, engine: str, **meta) -> Callable:
+def primitive(name: str, engine: str, vjp: Optional[Callable] = None, **meta) -> Callable:
     """Register ``fn`` as the ``engine`` ("scalar" or "tensor") implementation of ``name``.
+
+    A scalar implementation also passes ``vjp``: ``vjp(g, *inputs, output)``.
 
     The first registration of a name must give the metadata (``latex``, ``kind``,
     ``domain``, ``reference``, optionally ``arity``, ``broadcasts``, ``notes``); the other
@@ -103,6 +111,8 @@ def primitive(name: str, engine: str, **meta) -> Callable:
     """
     if engine not in ("scalar", "tensor"):
         raise ValueError(f"engine must be 'scalar' or 'tensor', got {engine!r}")
+    if (engine == "scalar") != (vjp is not None):
+        raise TypeError(f"op {name!r}: a scalar implementation needs vjp=..., a tensor one returns its VJPs")
 
     def register(fn: Callable) -> Callable:
         spec = REGISTRY.get(name)
@@ -123,6 +133,8 @@ def primitive(name: str, engine: str, **meta) -> Callable:
         if getattr(spec, engine) is not None:
             raise ValueError(f"op {name!r} already has a {engine} implementation")
         setattr(spec, engine, fn)
+        if vjp is not None:
+            spec.scalar_vjp = vjp
         return fn
 
     return register
@@ -161,6 +173,8 @@ def explain(name: str, file=None) -> None:
             continue
         source = inspect.getsource(fn)
         where = f"{fn.__module__}, line {inspect.getsourcelines(fn)[1]}"
+        if engine == "scalar" and spec.scalar_vjp.__name__ != "<lambda>":
+            source = inspect.getsource(spec.scalar_vjp) + "\n" + source  # a VJP defined apart
         print(f"  {engine} engine ({where}):", file=out)
         for line in source.rstrip().splitlines():
             print(f"    {line}", file=out)

@@ -19,113 +19,119 @@ from .registry import REGISTRY, primitive
 __all__ = ["Value"]
 
 
-def _one(g):
-    return g
-
-
-def _minus(g):
-    return -g
-
-
 # ---------------------------------------------------------------- primitives on floats
+# Each rule is registered as its forward (a function of the inputs) and, in the decorator
+# right above it, its VJP: vjp(g, *inputs, out) -> one gradient per input. The VJP is a
+# plain function shared by all nodes of that op, not a closure made per node: a scalar
+# graph has hundreds of thousands of nodes, and every extra object per node is one more
+# for Python's garbage collector to scan (it dominated the step time with closures).
 
 @primitive("add", engine="scalar", kind="elementwise", domain=("real", "real"), broadcasts=True,
            latex=r"\frac{\partial (a+b)}{\partial a} = 1,\quad \frac{\partial (a+b)}{\partial b} = 1",
-           reference=lambda a, b: np.add(a, b))
+           reference=lambda a, b: np.add(a, b),
+           vjp=lambda g, a, b, out: (g, g))
 def add(a, b):
-    return a + b, (_one, _one)
+    return a + b
 
 
 @primitive("sub", engine="scalar", kind="elementwise", domain=("real", "real"), broadcasts=True,
            latex=r"\frac{\partial (a-b)}{\partial a} = 1,\quad \frac{\partial (a-b)}{\partial b} = -1",
-           reference=lambda a, b: np.subtract(a, b))
+           reference=lambda a, b: np.subtract(a, b),
+           vjp=lambda g, a, b, out: (g, -g))
 def sub(a, b):
-    return a - b, (_one, _minus)
+    return a - b
 
 
 @primitive("mul", engine="scalar", kind="elementwise", domain=("real", "real"), broadcasts=True,
            latex=r"\frac{\partial (ab)}{\partial a} = b,\quad \frac{\partial (ab)}{\partial b} = a",
-           reference=lambda a, b: np.multiply(a, b))
+           reference=lambda a, b: np.multiply(a, b),
+           vjp=lambda g, a, b, out: (g * b, g * a))
 def mul(a, b):
-    return a * b, (lambda g: g * b, lambda g: g * a)
+    return a * b
 
 
 @primitive("div", engine="scalar", kind="elementwise", domain=("real", "nonzero"), broadcasts=True,
            latex=r"\frac{\partial (a/b)}{\partial a} = \frac{1}{b},\quad "
                  r"\frac{\partial (a/b)}{\partial b} = -\frac{a}{b^2}",
-           reference=lambda a, b: np.divide(a, b))
+           reference=lambda a, b: np.divide(a, b),
+           vjp=lambda g, a, b, out: (g / b, -g * out / b))  # a/b^2 = out/b
 def div(a, b):
     if b == 0:
         raise ZeroDivisionError(f"Value division by zero ({a!r} / 0)")
-    out = a / b
-    return out, (lambda g: g / b, lambda g: -g * out / b)  # a/b^2 = out/b
+    return a / b
+
+
+def _pow_vjp(g, a, b, out):
+    # d/db a^b = a^b ln a is only defined for a > 0; elsewhere the exponent has no gradient
+    # (the engine only asks for it when the exponent is a Value that requires grad).
+    return g * b * math.pow(a, b - 1), (g * out * math.log(a) if a > 0 else math.nan)
 
 
 @primitive("pow", engine="scalar", kind="elementwise", domain=("positive", "real"), broadcasts=True,
            latex=r"\frac{\partial a^b}{\partial a} = b\,a^{b-1},\quad \frac{\partial a^b}{\partial b} = a^b \ln a",
-           reference=lambda a, b: np.exp(b * np.log(a)))
+           reference=lambda a, b: np.exp(b * np.log(a)),
+           vjp=_pow_vjp)
 def pow_(a, b):
     try:
-        out = math.pow(a, b)
+        return math.pow(a, b)
     except ValueError:
         raise ValueError(f"Value power: {a!r} ** {b!r} is not a real number") from None
     except OverflowError:
-        out = math.inf
-    # d/db a^b = a^b ln a is only defined for a > 0; elsewhere the exponent has no gradient.
-    return out, (lambda g: g * b * math.pow(a, b - 1),
-                 lambda g: g * out * math.log(a) if a > 0 else math.nan)
+        return math.inf
 
 
 @primitive("neg", engine="scalar", kind="elementwise", domain=("real",),
-           latex=r"\frac{d(-x)}{dx} = -1", reference=lambda x: np.negative(x))
+           latex=r"\frac{d(-x)}{dx} = -1", reference=lambda x: np.negative(x),
+           vjp=lambda g, x, out: (-g,))
 def neg(x):
-    return -x, (_minus,)
+    return -x
 
 
 @primitive("exp", engine="scalar", kind="elementwise", domain=("real",),
-           latex=r"\frac{d}{dx} e^x = e^x", reference=lambda x: np.e ** x)
+           latex=r"\frac{d}{dx} e^x = e^x", reference=lambda x: np.e ** x,
+           vjp=lambda g, x, out: (g * out,))  # reuse the forward result
 def exp(x):
     try:
-        y = math.exp(x)
+        return math.exp(x)
     except OverflowError:  # IEEE result, as NumPy gives; detect_anomaly reports it
-        y = math.inf
-    return y, (lambda g: g * y,)  # reuse the forward result
+        return math.inf
 
 
 @primitive("log", engine="scalar", kind="elementwise", domain=("positive",),
-           latex=r"\frac{d}{dx} \ln x = \frac{1}{x}", reference=lambda x: np.log2(x) / np.log2(np.e))
+           latex=r"\frac{d}{dx} \ln x = \frac{1}{x}", reference=lambda x: np.log2(x) / np.log2(np.e),
+           vjp=lambda g, x, out: (g / x,))
 def log(x):
     if x <= 0:
         raise ValueError(f"Value.log() needs a positive number, got {x!r}")
-    return math.log(x), (lambda g: g / x,)
+    return math.log(x)
 
 
 @primitive("tanh", engine="scalar", kind="elementwise", domain=("real",),
            latex=r"\frac{d}{dx}\tanh x = 1 - \tanh^2 x",
-           reference=lambda x: (np.exp(2 * x) - 1) / (np.exp(2 * x) + 1))
+           reference=lambda x: (np.exp(2 * x) - 1) / (np.exp(2 * x) + 1),
+           vjp=lambda g, x, out: (g * (1.0 - out * out),))
 def tanh(x):
-    y = math.tanh(x)  # finite for any x: math.tanh saturates at +-1
-    return y, (lambda g: g * (1.0 - y * y),)
+    return math.tanh(x)  # finite for any x: math.tanh saturates at +-1
 
 
 @primitive("sigmoid", engine="scalar", kind="elementwise", domain=("real",),
            latex=r"\frac{d}{dx}\sigma(x) = \sigma(x)\,(1 - \sigma(x))",
-           reference=lambda x: 1 / (1 + np.exp(-x)))
+           reference=lambda x: 1 / (1 + np.exp(-x)),
+           vjp=lambda g, x, out: (g * out * (1.0 - out),))
 def sigmoid(x):
     # Two branches so exp() only sees non-positive arguments: no overflow at x = -1000.
     if x >= 0:
-        y = 1.0 / (1.0 + math.exp(-x))
-    else:
-        e = math.exp(x)
-        y = e / (1.0 + e)
-    return y, (lambda g: g * y * (1.0 - y),)
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
 
 
 @primitive("relu", engine="scalar", kind="elementwise", domain=("away_from_zero",),
            latex=r"\frac{d}{dx}\max(x, 0) = [x > 0]", reference=lambda x: np.where(x > 0, x, 0.0),
-           notes="relu'(0) is taken as 0, as PyTorch does")
+           notes="relu'(0) is taken as 0, as PyTorch does",
+           vjp=lambda g, x, out: (g if x > 0 else 0.0,))
 def relu(x):
-    return (x if x > 0 else 0.0), (lambda g: g if x > 0 else 0.0,)
+    return x if x > 0 else 0.0
 
 
 # ---------------------------------------------------------------- the Value node
@@ -175,9 +181,18 @@ class Value(Node):
         self._parents = ()
         self._vjps = None
         self._op = None
-        self._kwargs = None
 
     # -- graph bookkeeping (used by autograd.reverse_pass)
+    def _backward(self, g):
+        """(parent, gradient) for each input that requires grad, from the op's shared VJP.
+
+        Inputs are read from the parents when backward runs, as the tensor engine's
+        closures do: do not change ``.data`` between a forward and its backward.
+        """
+        parents = self._parents
+        grads = self._vjps(g, *[p.data for p in parents], self.data)
+        return [(p, pg) for p, pg in zip(parents, grads) if p.requires_grad]
+
     def _accumulate(self, g):
         self.grad += g
 
@@ -215,29 +230,31 @@ class Value(Node):
         return self.data
 
     # -- operators: each is one registered primitive
-    def __add__(self, other): return _apply(REGISTRY["add"], self, other)
-    def __radd__(self, other): return _apply(REGISTRY["add"], other, self)
-    def __sub__(self, other): return _apply(REGISTRY["sub"], self, other)
-    def __rsub__(self, other): return _apply(REGISTRY["sub"], other, self)
-    def __mul__(self, other): return _apply(REGISTRY["mul"], self, other)
-    def __rmul__(self, other): return _apply(REGISTRY["mul"], other, self)
-    def __truediv__(self, other): return _apply(REGISTRY["div"], self, other)
-    def __rtruediv__(self, other): return _apply(REGISTRY["div"], other, self)
-    def __pow__(self, other): return _apply(REGISTRY["pow"], self, other)
-    def __rpow__(self, other): return _apply(REGISTRY["pow"], other, self)
-    def __neg__(self): return _apply(REGISTRY["neg"], self)
+    def __add__(self, other): return _apply(_ADD, self, other)
+    def __radd__(self, other): return _apply(_ADD, other, self)
+    def __sub__(self, other): return _apply(_SUB, self, other)
+    def __rsub__(self, other): return _apply(_SUB, other, self)
+    def __mul__(self, other): return _apply(_MUL, self, other)
+    def __rmul__(self, other): return _apply(_MUL, other, self)
+    def __truediv__(self, other): return _apply(_DIV, self, other)
+    def __rtruediv__(self, other): return _apply(_DIV, other, self)
+    def __pow__(self, other): return _apply(_POW, self, other)
+    def __rpow__(self, other): return _apply(_POW, other, self)
+    def __neg__(self): return _apply(_NEG, self)
 
-    def exp(self): return _apply(REGISTRY["exp"], self)
-    def log(self): return _apply(REGISTRY["log"], self)
-    def tanh(self): return _apply(REGISTRY["tanh"], self)
-    def sigmoid(self): return _apply(REGISTRY["sigmoid"], self)
-    def relu(self): return _apply(REGISTRY["relu"], self)
+    def exp(self): return _apply(_EXP, self)
+    def log(self): return _apply(_LOG, self)
+    def tanh(self): return _apply(_TANH, self)
+    def sigmoid(self): return _apply(_SIGMOID, self)
+    def relu(self): return _apply(_RELU, self)
+
+
+_ADD, _SUB, _MUL, _DIV, _POW, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU = (
+    REGISTRY[n] for n in ("add", "sub", "mul", "div", "pow", "neg", "exp", "log", "tanh", "sigmoid", "relu"))
 
 
 def _lift(x) -> Value:
     """Turn a Python number operand into a constant Value (no gradient is computed for it)."""
-    if isinstance(x, Value):
-        return x
     if isinstance(x, bool) or not _is_number(x):
         # NotImplemented would give Python's vaguer message; name both types instead.
         raise TypeError(f"unsupported operand for Value: {type(x).__name__} {x!r}")
@@ -246,17 +263,30 @@ def _lift(x) -> Value:
     return v
 
 
-def _apply(spec, *operands) -> Value:
-    """Run one scalar primitive and, when recording, link the result into the graph."""
-    parents = tuple(_lift(x) for x in operands)
-    data, vjps = spec.scalar(*[p.data for p in parents])
+_new = object.__new__
+
+
+def _apply(spec, x, y=None) -> Value:
+    """Run one scalar primitive (one or two inputs) and, when recording, link the result in.
+
+    Written flat on purpose: it runs once per node of graphs with millions of nodes.
+    """
+    if not isinstance(x, Value):
+        x = _lift(x)
+    if y is None:
+        data = spec.scalar(x.data)
+        parents, requires_grad = (x,), x.requires_grad
+    else:
+        if not isinstance(y, Value):
+            y = _lift(y)
+        data = spec.scalar(x.data, y.data)
+        parents, requires_grad = (x, y), x.requires_grad or y.requires_grad
     if _State.anomaly:
         check_finite(data, "forward", spec.name, [() for _ in parents])
-    out = Value.__new__(Value)
-    out.data, out.grad, out.label, out._kwargs = data, 0.0, "", None
-    if _State.grad_enabled and any(p.requires_grad for p in parents):
-        out.requires_grad, out._parents, out._vjps, out._op = True, parents, vjps, spec
+    out = _new(Value)
+    out.data, out.grad, out.label = data, 0.0, ""
+    if requires_grad and _State.grad_enabled:
+        out.requires_grad, out._parents, out._vjps, out._op = True, parents, spec.scalar_vjp, spec
     else:
         out.requires_grad, out._parents, out._vjps, out._op = False, (), None, None
     return out
-

@@ -70,7 +70,7 @@ class Tensor(Node):
     array([ 2., -4.], dtype=float32)
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "label", "_retains_grad", "_scope")
+    __slots__ = ("data", "grad", "requires_grad", "label", "_retains_grad", "_scope", "_kwargs")
     __array_ufunc__ = None  # ndarray + Tensor: NumPy steps aside so Tensor.__radd__ runs
     __hash__ = Node.__hash__  # == is element-wise, hashing stays by identity
 
@@ -85,6 +85,11 @@ class Tensor(Node):
         self._parents, self._vjps, self._op, self._kwargs = (), None, None, None
 
     # ----------------------------------------------------------- graph bookkeeping
+    def _backward(self, g):
+        """(parent, gradient) for each input that requires grad. Every gradient passes
+        through ``_conform``: the one place where broadcasting is undone."""
+        return [(p, p._conform(vjp(g))) for p, vjp in zip(self._parents, self._vjps) if p.requires_grad]
+
     def _conform(self, g):
         g = sum_to_shape(g, self.data.shape) if g.shape != self.data.shape else g
         return g if g.dtype == self.data.dtype else g.astype(self.data.dtype)
