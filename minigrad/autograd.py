@@ -48,7 +48,7 @@ class _State:
 
     grad_enabled = True
     anomaly = False
-    scope = None  # (id, label) of the nn.Module whose forward is running, for graph clusters
+    scope = None  # the nn.Module whose forward is running, so drawings can cluster its ops
 
 
 class _Switch:
@@ -165,14 +165,14 @@ FREED: Any = _Freed()
 class Node:
     """What both ``Value`` and ``Tensor`` are: one vertex of the computational graph.
 
-    Subclasses provide ``requires_grad``, ``_backward(g)`` (the chain rule at this node:
-    a list of ``(parent, gradient)`` for the parents that require grad) and
-    ``_accumulate(g)`` (where a gradient is kept).
+    Subclasses provide ``requires_grad``, ``_parents`` (a tuple) and ``_backward(g)``
+    (the chain rule at this node: ``(parent, gradient)`` pairs); their ``backward()``
+    decides where the gradients that :func:`reverse_pass` yields are kept.
     Nodes hash by identity, so they can be dictionary keys even when ``==`` is
     element-wise.
     """
 
-    __slots__ = ("_parents", "_vjps", "_op", "__weakref__")
+    __slots__ = ("_vjps", "_op")
 
     @property
     def is_leaf(self) -> bool:
@@ -183,6 +183,9 @@ class Node:
     def op(self) -> str:
         """Name of the op that produced this node, or ``""`` for a leaf."""
         return self._op.name if self._op is not None else ""
+
+
+_DONE = object()  # stack marker: "the node under me has had all its parents visited"
 
 
 def toposort(root: Node) -> list:
@@ -201,28 +204,30 @@ def toposort(root: Node) -> list:
     """
     order: list = []
     visited: set = set()
-    stack = [(root, False)]
+    stack = [root]
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
+        node = stack.pop()
+        if node is _DONE:  # all parents of the node below the marker are in order
+            order.append(stack.pop())
             continue
         if node in visited:
             continue
         visited.add(node)
-        stack.append((node, True))
+        stack.append(node)
+        stack.append(_DONE)
         for parent in node._parents:
             if parent not in visited:
-                stack.append((parent, False))
+                stack.append(parent)
     return order
 
 
-def reverse_pass(root: Node, seed: Any, free_graph: bool = False) -> Iterator[tuple]:
+def reverse_pass(root: Node, seed: Any, free_graph: bool = False, record: bool = False) -> Iterator[tuple]:
     """Walk the graph of ``root`` backwards, applying the chain rule edge by edge.
 
     Yields ``(node, grad, contributions)`` in reverse topological order, where ``grad``
     is d(root)/d(node) summed over every path, and ``contributions`` lists
-    ``(parent, gradient it sent to that parent)``. Gradients from several paths are
+    ``(parent, gradient it sent to that parent)`` when ``record`` is true (the
+    step-by-step trace wants them; ``backward()`` does not). Gradients from several paths are
     added by building new arrays, never in place, because a VJP may hand the same
     array to two parents (``add`` passes ``g`` through to both).
 
@@ -250,11 +255,16 @@ def reverse_pass(root: Node, seed: Any, free_graph: bool = False) -> Iterator[tu
                 "its saved values were freed by the first backward(). Pass "
                 "retain_graph=True to the first backward() call if you need to do this."
             )
-        contributions = node._backward(g)  # the chain rule at this node, one VJP per input
-        for parent, pg in contributions:
+        contributions = [] if record else ()
+        for parent, pg in node._backward(g):  # the chain rule at this node, one VJP per input
+            if not parent.requires_grad:  # a constant: its gradient is not kept
+                continue
             if anomaly:
                 check_finite(pg, "backward", node.op, [p.shape for p in node._parents])
-            grads[parent] = grads[parent] + pg if parent in grads else pg
+            prev = grads.get(parent)
+            grads[parent] = pg if prev is None else prev + pg
+            if record:
+                contributions.append((parent, pg))
         if free_graph:
             node._vjps = FREED
         yield node, g, contributions

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from .tensor import Tensor, as_array
+from .tensor import Tensor, _leaf, as_array
 
 __all__ = ["TensorDataset", "DataLoader", "synthetic_data"]
 
@@ -86,7 +86,7 @@ class DataLoader:
                 return
             # in order: a slice is a view, no copy; shuffled: one gather per batch
             index = slice(start, stop) if order is None else order[start:stop]
-            yield tuple(Tensor(a) for a in self.dataset[index])
+            yield tuple(_leaf(a) for a in self.dataset[index])  # arrays checked once, up front
 
 
 def synthetic_data(w, b: float, num_examples: int, noise: float = 0.01, seed=None):

@@ -13,7 +13,7 @@ import numpy as np
 
 from .tensor import Tensor, _apply, as_array
 
-__all__ = ["softmax", "log_softmax", "cross_entropy", "mse_loss"]
+__all__ = ["linear", "softmax", "log_softmax", "cross_entropy", "mse_loss"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -33,6 +33,23 @@ def _reduce(losses: Tensor, reduction: str) -> Tensor:
 def _check_reduction(reduction: str) -> None:
     if reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def linear(x, weight, bias=None) -> Tensor:
+    r"""Affine map :math:`x W^\top + b`, as PyTorch's ``F.linear`` (what ``nn.Linear`` calls).
+
+    With a bias it is one primitive, so a layer is one node of the graph; without, a
+    matrix product with the transposed weight.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from minigrad.functional import linear
+    >>> linear(minigrad.ones(2, 3), minigrad.ones(4, 3), minigrad.zeros(4)).shape
+    (2, 4)
+    """
+    x = _tensor(x, "x")
+    return x @ weight.T if bias is None else _apply("linear", x, weight, bias)
 
 
 def log_softmax(x, axis: int = -1) -> Tensor:

@@ -26,7 +26,7 @@ from typing import Callable, Optional
 __all__ = ["OpSpec", "primitive", "explain", "REGISTRY", "KINDS", "DOMAINS"]
 
 #: How the tests build inputs for an op (see :mod:`minigrad.testing`).
-KINDS = ("elementwise", "reduction", "matmul", "reshape", "transpose", "getitem", "loss")
+KINDS = ("elementwise", "reduction", "matmul", "linear", "reshape", "transpose", "getitem", "loss")
 
 #: Input domains: where an op is smooth and defined, so finite differences are valid.
 DOMAINS = {

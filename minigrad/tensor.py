@@ -70,7 +70,7 @@ class Tensor(Node):
     array([ 2., -4.], dtype=float32)
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "label", "_retains_grad", "_scope", "_kwargs")
+    __slots__ = ("data", "grad", "requires_grad", "label", "_parents", "_retains_grad", "_scope", "_kwargs")
     __array_ufunc__ = None  # ndarray + Tensor: NumPy steps aside so Tensor.__radd__ runs
     __hash__ = Node.__hash__  # == is element-wise, hashing stays by identity
 
@@ -311,21 +311,39 @@ def _axis(axis, keepdims, dim, keepdim):
     return (axis if dim is None else dim), (keepdims if keepdim is None else keepdim)
 
 
-def _operand(x, like: Tensor) -> Tensor:
+_new = object.__new__
+
+
+def _leaf(array: np.ndarray) -> Tensor:
+    """A constant leaf around an array that needs no checking (made by NumPy or already
+    validated): skips ``as_array``, since constants are made on every step."""
+    t = _new(Tensor)
+    t.data, t.grad, t.requires_grad, t.label = array, None, False, ""
+    t._parents, t._vjps, t._op, t._kwargs, t._retains_grad, t._scope = (), None, None, None, False, None
+    return t
+
+
+def _constant(x, like: Tensor) -> Tensor:
     """Wrap a non-Tensor operand as a constant; a Python number takes ``like``'s dtype."""
-    if isinstance(x, Tensor):
-        return x
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and like.dtype.kind == "f":
-        return Tensor(np.asarray(x, dtype=like.dtype))
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and like.data.dtype.kind == "f":
+        return _leaf(np.asarray(x, dtype=like.data.dtype))
     return Tensor(x)
 
 
 def _apply(name: str, *operands, **kwargs) -> Tensor:
-    """Run one tensor primitive and, when recording, link the result into the graph."""
+    """Run one tensor primitive and, when recording, link the result into the graph.
+
+    Written as one flat loop on purpose: it runs for every op of every training step.
+    """
     spec = REGISTRY[name]
-    like = next(x for x in operands if isinstance(x, Tensor))
-    operands = tuple(_operand(x, like) for x in operands)
-    arrays = [t.data for t in operands]
+    like = operands[0] if isinstance(operands[0], Tensor) else operands[1]
+    parents, arrays, requires_grad = [], [], False
+    for x in operands:
+        if not isinstance(x, Tensor):
+            x = _constant(x, like)
+        parents.append(x)
+        arrays.append(x.data)
+        requires_grad = requires_grad or x.requires_grad
     try:
         data, vjps = spec.tensor(*arrays, **kwargs)
     except ShapeError:
@@ -335,11 +353,11 @@ def _apply(name: str, *operands, **kwargs) -> Tensor:
         raise ShapeError(f"{name}: shapes {shapes} do not fit: {err}") from None
     if _State.anomaly:
         check_finite(data, "forward", name, [a.shape for a in arrays])
-    out = Tensor.__new__(Tensor)
+    out = _new(Tensor)
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out.grad, out.label, out._retains_grad, out._scope = None, "", False, _State.scope
-    if _State.grad_enabled and any(t.requires_grad for t in operands):
-        out.requires_grad, out._parents, out._vjps, out._op = True, operands, vjps, spec
+    if requires_grad and _State.grad_enabled:
+        out.requires_grad, out._parents, out._vjps, out._op = True, tuple(parents), vjps, spec
         out._kwargs = kwargs or None
     else:
         out.requires_grad, out._parents, out._vjps, out._op, out._kwargs = False, (), None, None, None

@@ -138,7 +138,11 @@ def relu(x):
            reference=lambda x, axis=None, keepdims=False: np.add.reduce(x, axis=axis, keepdims=keepdims))
 def sum_(x, axis=None, keepdims=False):
     # every input element feeds its sum with weight 1: copy g back over the summed axes
-    vjp = lambda g: np.broadcast_to(_expand(g, axis, x.ndim, keepdims), x.shape)  # noqa: E731
+    def vjp(g):
+        if axis is None:  # the common case, a total: one fill, no broadcasting machinery
+            return np.full(x.shape, g, dtype=np.result_type(x, g))
+        return np.broadcast_to(_expand(g, axis, x.ndim, keepdims), x.shape)
+
     return x.sum(axis=axis, keepdims=keepdims), (vjp,)
 
 
@@ -211,6 +215,22 @@ def matmul(a, b):
     return a @ b, (vjp_a, vjp_b)
 
 
+@primitive("linear", engine="tensor", kind="linear", domain=("real", "real", "real"),
+           latex=r"y = xW^\top + b:\quad \bar x = G W,\quad \bar W = G^\top x,\quad \bar b = \textstyle\sum_n G_n",
+           reference=lambda x, w, b: _reference_matmul(x, w.T) + b,
+           notes="PyTorch's F.linear: one node for nn.Linear instead of transpose, matmul and add")
+def linear(x, w, b):
+    if x.ndim == 0 or x.shape[-1] != w.shape[1] or b.shape != (w.shape[0],):
+        raise ShapeError(f"linear: input {x.shape}, weight {w.shape} and bias {b.shape} do not fit: "
+                         f"need input (..., {w.shape[1]}) and bias ({w.shape[0]},)")
+    x2 = x.reshape(-1, x.shape[-1])  # fold any batch dimensions into one
+
+    def vjp_w(g):
+        return g.reshape(-1, w.shape[0]).T @ x2  # sum over the batch of g_n x_n^T
+
+    return x @ w.T + b, (lambda g: g @ w, vjp_w, _one)  # bias: sum_to_shape sums the batch
+
+
 # ------------------------------------------------------------------ shape and indexing
 
 @primitive("reshape", engine="tensor", kind="reshape", domain=("real",),
@@ -265,12 +285,13 @@ def _reference_cross_entropy(logits, target, reduction="mean"):
 def cross_entropy(logits, target, reduction="mean"):
     rows = np.arange(logits.shape[0])
     m = logits.max(axis=1, keepdims=True)
-    lse = np.log(np.exp(logits - m).sum(axis=1, keepdims=True)) + m  # stable log-sum-exp per row
-    losses = lse[:, 0] - logits[rows, target]  # -log softmax(z)_y = logsumexp(z) - z_y
+    e = np.exp(logits - m)  # shifted by the row max: no overflow
+    s = e.sum(axis=1, keepdims=True)
+    losses = (np.log(s) + m)[:, 0] - logits[rows, target]  # -log softmax(z)_y = logsumexp(z) - z_y
     n = logits.shape[0]
 
     def vjp(g):
-        d = np.exp(logits - lse)  # softmax, computed only when a gradient is asked for
+        d = e / s  # softmax, from the forward's exponentials
         d[rows, target] -= 1  # softmax - onehot
         if reduction == "none":
             return d * g[:, None]

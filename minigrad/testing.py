@@ -119,6 +119,11 @@ def op_cases(draw, spec: OpSpec, dtype=np.float64) -> tuple:
         return [x], draw(_axis_args(x))
     if spec.kind == "matmul":
         return [a.astype(dtype) for a in draw(_matmul_pair(d))], {}
+    if spec.kind == "linear":
+        n_in, n_out = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+        batch = draw(st.sampled_from([(), (draw(st.integers(1, 4)),), (2, draw(st.integers(1, 3)))]))
+        return [draw(arrays(d[0], (*batch, n_in), dtype)), draw(arrays(d[1], (n_out, n_in), dtype)),
+                draw(arrays(d[2], (n_out,), dtype))], {}
     if spec.kind == "reshape":
         x = draw(arrays(d[0], dtype=dtype, min_dims=1))
         shape = draw(st.one_of(st.permutations(x.shape).map(tuple), st.just((-1,)), st.just((1, x.size))))

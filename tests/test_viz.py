@@ -147,3 +147,12 @@ def test_missing_dot_still_draws_and_rendering_says_how_to_install(tmp_path, mon
     with pytest.raises(RuntimeError, match="'dot' program"):
         viz.to_svg(dot)
     assert not (tmp_path / "x.svg").exists() and not (tmp_path / "x.svg.part").exists()
+
+
+def test_show_grad_all_after_backward_explains_what_to_do():
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    loss = (x * x).sum()
+    loss.backward()
+    assert "grad [2, 4]" in viz.draw(loss).source  # the leaf's stored gradient
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        viz.draw(loss, show_grad="all")

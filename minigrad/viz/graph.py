@@ -69,7 +69,13 @@ def compute_grads(root, seed=None) -> dict:
     """
     if seed is None:
         seed = 1.0 if type(root).__name__ == "Value" else np.ones_like(root.data)
-    return {node: g for node, g, _ in reverse_pass(root, seed)}
+    try:
+        return {node: g for node, g, _ in reverse_pass(root, seed)}
+    except RuntimeError as err:
+        if "second time" not in str(err):
+            raise
+        raise RuntimeError("showing every gradient needs the graph, which backward() freed: draw before "
+                           "backward(), or call backward(retain_graph=True)") from None
 
 
 def _stored_grad(node):
@@ -100,8 +106,8 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "LR",
     show_grad : bool or "auto" or "all"
         ``"all"``: compute d(root)/d(node) for every node from the intact graph (as
         :func:`compute_grads`); ``True``: show the stored ``.grad`` (every Value; Tensor
-        leaves and ``retain_grad()`` results); ``"auto"``: stored grads when ``root``
-        has one, else none; ``False``: none.
+        leaves and ``retain_grad()`` results); ``"auto"``: as True once some node has
+        a gradient, else no gradient lines; ``False``: none.
     rankdir : {"LR", "TB"}
     max_nodes : int
         Draw at most this many values (those closest to the output); the rest become a
@@ -127,8 +133,10 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "LR",
     if grads is None:
         if show_grad == "all":
             grads = compute_grads(root)
-        elif show_grad is True or (show_grad == "auto" and _stored_grad(root) is not None):
+        elif show_grad in (True, "auto"):
             grads = {n: _stored_grad(n) for n in order}
+            if show_grad == "auto" and all(g is None for g in grads.values()):
+                grads = {}  # before any backward(): no gradient lines at all
         else:
             grads = {}
     show_grad = bool(show_grad) and bool(grads)
@@ -159,13 +167,15 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "LR",
             attrs["penwidth"] = "2.5"
         if node is highlight:
             attrs.update(color="#d32f2f", penwidth="3")
-        scope = getattr(node, "_scope", None)
+        module = getattr(node, "_scope", None)  # the nn.Module whose forward made it
         target = dot
-        if scope is not None:
-            if scope[0] not in clusters:
-                clusters[scope[0]] = graphviz.Digraph(name=f"cluster_{len(clusters)}", graph_attr={
-                    "label": scope[1], "style": "dashed", "color": "#9e9e9e"})
-            target = clusters[scope[0]]
+        if module is not None:
+            if id(module) not in clusters:
+                extra = module.extra_repr()
+                label = f"{type(module).__name__}({extra if len(extra) <= 60 else '…'})"
+                clusters[id(module)] = graphviz.Digraph(name=f"cluster_{len(clusters)}", graph_attr={
+                    "label": label, "style": "dashed", "color": "#9e9e9e"})
+            target = clusters[id(module)]
         target.node(ids[node], **attrs)
         if node._parents:
             op_id = ids[node] + "_op"

@@ -130,7 +130,7 @@ def backward_trace(root, seed=None) -> Trace:
         seed = 1.0 if type(root).__name__ == "Value" else np.ones_like(root.data)
     names = node_names(toposort(root))
     steps, running, grads = [], {}, {}
-    for node, g, contributions in reverse_pass(root, seed):
+    for node, g, contributions in reverse_pass(root, seed, record=True):
         grads[node] = g
         if not node._parents:
             continue
