@@ -264,32 +264,37 @@ def w2_linear_regression(quick: bool) -> list:
     engines = [Engine("NumPy, hand-written", numpy_epoch, setup=reset, limit=True),
                Engine("minigrad Tensor, scratch", scratch_epoch, setup=reset),
                Engine("minigrad Tensor, concise", concise_epoch, setup=concise_setup)]
-    if HAS_TORCH:
-        import torch
-
-        Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-
-        def torch_setup():
-            reset()
-            net = torch.nn.Linear(2, 1)
-            state["tnet"], state["topt"] = net, torch.optim.SGD(net.parameters(), lr=lr)
-
-        def torch_epoch():
-            net, opt, loss_fn = state["tnet"], state["topt"], torch.nn.MSELoss()
-            order = torch.from_numpy(state["order"])
-            for s in range(0, len(X), batch):
-                idx = order[s:s + batch]
-                loss = loss_fn(net(Xt[idx]), yt[idx])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-
-        engines.append(Engine("torch CPU", torch_epoch, setup=torch_setup))
-    else:
-        engines.append(Engine("torch CPU", lambda: None, skip=NO_TORCH))
+    engines.append(_torch_engine(X, y, batch, lr, state, reset, "MSELoss"))
     engines.append(Engine("minigrad Value (scalar engine, W4)", value_epoch, setup=reset))
     rows = measure("W2 linear regression, batch 10", "epoch", engines, repeats=3 if quick else 7)
     return rows + _per_step(rows, epochs_steps, "W2 linear regression, batch 10")
+
+
+def _torch_engine(X, y, batch, lr, state, reset, loss_name) -> Engine:
+    """PyTorch's concise loop (nn.Linear, a loss, SGD) over the same minibatch order."""
+    if not HAS_TORCH:
+        return Engine("torch CPU", lambda: None, skip=NO_TORCH)
+    import torch
+
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    out_features = 1 if loss_name == "MSELoss" else int(y.max()) + 1
+
+    def setup():
+        reset()
+        net = torch.nn.Linear(X.shape[1], out_features)
+        state["tnet"], state["topt"] = net, torch.optim.SGD(net.parameters(), lr=lr)
+
+    def epoch():
+        net, opt, loss_fn = state["tnet"], state["topt"], getattr(torch.nn, loss_name)()
+        order = torch.from_numpy(state["order"])
+        for s in range(0, len(X), batch):
+            idx = order[s:s + batch]
+            loss = loss_fn(net(Xt[idx]), yt[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+    return Engine("torch CPU", epoch, setup=setup)
 
 
 def _per_step(epoch_rows, steps, workload) -> list:
@@ -361,29 +366,7 @@ def w3_softmax_regression(quick: bool) -> list:
 
         engines = [Engine("NumPy, hand-written", numpy_epoch, setup=reset, limit=True),
                    Engine("minigrad, concise", concise_epoch, setup=concise_setup)]
-        if HAS_TORCH:
-            import torch
-
-            Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-
-            def torch_setup():
-                reset()
-                net = torch.nn.Linear(784, 10)
-                state["tnet"], state["topt"] = net, torch.optim.SGD(net.parameters(), lr=lr)
-
-            def torch_epoch():
-                net, opt, loss_fn = state["tnet"], state["topt"], torch.nn.CrossEntropyLoss()
-                order = torch.from_numpy(state["order"])
-                for s in range(0, len(X), batch):
-                    idx = order[s:s + batch]
-                    loss = loss_fn(net(Xt[idx]), yt[idx])
-                    opt.zero_grad()
-                    loss.backward()
-                    opt.step()
-
-            engines.append(Engine("torch CPU", torch_epoch, setup=torch_setup))
-        else:
-            engines.append(Engine("torch CPU", lambda: None, skip=NO_TORCH))
+        engines.append(_torch_engine(X, y, batch, lr, state, reset, "CrossEntropyLoss"))
         name = f"W3 softmax regression 784→10, batch {batch}"
         epoch_rows = measure(name, "epoch", engines, repeats=3 if quick else 7)
         rows += epoch_rows + _per_step(epoch_rows, steps, name)
