@@ -18,7 +18,7 @@ __all__ = ["linear", "softmax", "log_softmax", "cross_entropy", "mse_loss"]
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def _tensor(x, name: str) -> Tensor:
+def _tensor(x) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
@@ -48,7 +48,7 @@ def linear(x, weight, bias=None) -> Tensor:
     >>> linear(minigrad.ones(2, 3), minigrad.ones(4, 3), minigrad.zeros(4)).shape
     (2, 4)
     """
-    x = _tensor(x, "x")
+    x = _tensor(x)
     return x @ weight.T if bias is None else _apply("linear", x, weight, bias)
 
 
@@ -65,7 +65,7 @@ def log_softmax(x, axis: int = -1) -> Tensor:
     >>> log_softmax(minigrad.tensor([0.0, 0.0])).exp().tolist()
     [0.5, 0.5]
     """
-    x = _tensor(x, "x")
+    x = _tensor(x)
     return x - x.logsumexp(axis=axis, keepdims=True)
 
 
@@ -130,7 +130,7 @@ def cross_entropy(logits, target, reduction: str = "mean", fused: bool = True) -
     array([[-0.213,  0.107,  0.107]], dtype=float32)
     """
     _check_reduction(reduction)
-    logits = _tensor(logits, "logits")
+    logits = _tensor(logits)
     t = _check_targets(logits, target)
     if fused:
         return _apply("cross_entropy", logits, target=t, reduction=reduction)
@@ -152,7 +152,7 @@ def mse_loss(pred, target, reduction: str = "mean") -> Tensor:
     2.5
     """
     _check_reduction(reduction)
-    pred = _tensor(pred, "pred")
+    pred = _tensor(pred)
     target = target if isinstance(target, Tensor) else Tensor(as_array(target, dtype=pred.dtype))
     if pred.shape != target.shape:
         raise ValueError(

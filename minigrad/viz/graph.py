@@ -1,8 +1,9 @@
 """Draw a computational graph: values, shapes, gradients, ops, broadcasts and fan-out.
 
-Value nodes are boxes, op nodes are ellipses between them. Colours tell the kinds of
-leaves apart (see the legend): parameters (leaves that require grad), inputs (data),
-constants (numbers lifted into the graph); the output has a thick border. A red node
+Value nodes are boxes, op nodes are ellipses between them. Colour and shape tell the
+kinds of leaves apart (see the legend): parameters (leaves that require grad: green,
+bold rounded box), inputs (data: blue, a note), constants (numbers lifted into the
+graph: grey, dashed); the output has a thick border. A red node
 holds NaN or inf. An edge into a broadcasting op whose operand was stretched says how
 backward sums the gradient back ("Σ axis 0: (256, 10) → (10,)"); a value used by several
 ops says that its gradients add up.
@@ -19,6 +20,10 @@ __all__ = ["draw", "render", "to_svg", "to_text", "node_names", "compute_grads",
 
 COLOURS = {"parameter": "#c8e6c9", "input": "#bbdefb", "constant": "#eeeeee", "result": "#ffffff",
            "output": "#fff3c4", "nonfinite": "#ffcdd2"}
+# Shape and line style tell the kinds apart too, for readers who do not see the colours.
+STYLES = {"parameter": ("box", "rounded,filled,bold"), "input": ("note", "filled"),
+          "constant": ("box", "filled,dashed"), "result": ("box", "rounded,filled"),
+          "output": ("box", "rounded,filled")}
 
 
 def node_names(order: list) -> dict:
@@ -161,8 +166,8 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "LR",
             label += "\n⚠ NaN/inf"
         if users.get(node, 0) > 1:
             label += f"\nused {users[node]} times: grads add up"
-        attrs = {"shape": "box", "style": "rounded,filled", "label": label,
-                 "fillcolor": COLOURS["nonfinite" if bad else kind]}
+        shape, style = STYLES[kind]
+        attrs = {"shape": shape, "style": style, "label": label, "fillcolor": COLOURS["nonfinite" if bad else kind]}
         if kind == "output":
             attrs["penwidth"] = "2.5"
         if node is highlight:
@@ -200,7 +205,8 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "LR",
         with dot.subgraph(name="cluster_legend", graph_attr={"label": "legend", "fontsize": "9",
                                                              "style": "dotted"}) as lg:
             for kind in ("parameter", "input", "constant", "output"):
-                lg.node(f"legend_{kind}", label=kind, shape="box", style="rounded,filled", fontsize="8",
+                shape, style = STYLES[kind]
+                lg.node(f"legend_{kind}", label=kind, shape=shape, style=style, fontsize="8",
                         fillcolor=COLOURS[kind], **({"penwidth": "2.5"} if kind == "output" else {}))
     return dot
 
