@@ -76,10 +76,8 @@ class Tensor(Node):
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, label: str = ""):
         self.data = as_array(data, dtype)
-        if requires_grad and self.data.dtype.kind != "f":
-            raise TypeError(f"only floating-point tensors can require gradients, got dtype {self.data.dtype}")
         self.grad = None
-        self.requires_grad = bool(requires_grad)
+        self.requires_grad_(bool(requires_grad))
         self.label = label
         self._retains_grad, self._scope = False, None
         self._parents, self._vjps, self._op, self._kwargs = (), None, None, None
@@ -187,6 +185,11 @@ class Tensor(Node):
 
     def __float__(self) -> float:
         return float(self.item())
+
+    def __bool__(self) -> bool:
+        # As NumPy and PyTorch: only a one-element tensor has a truth value, so
+        # `if a == b:` on arrays raises instead of being silently true.
+        return bool(self.data)
 
     def __len__(self) -> int:
         return len(self.data)

@@ -198,3 +198,9 @@ def test_detect_anomaly_names_the_op_forward_and_backward():
     with minigrad.detect_anomaly():
         with pytest.raises(FloatingPointError, match="backward of 'pow'"):
             z.backward()
+
+
+def test_truth_value_only_for_one_element():
+    assert bool(tensor([1.0]) == tensor([1.0]))
+    with pytest.raises(ValueError, match="ambiguous"):
+        bool(tensor([1.0, 2.0]) == tensor([1.0, 2.0]))
