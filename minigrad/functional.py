@@ -36,7 +36,7 @@ def _check_reduction(reduction: str) -> None:
 
 
 def linear(x, weight, bias=None) -> Tensor:
-    r"""Affine map :math:`x W^\top + b`, as PyTorch's ``F.linear`` (what ``nn.Linear`` calls).
+    r"""Affine map \(x W^\top + b\), as PyTorch's ``F.linear`` (what ``nn.Linear`` calls).
 
     With a bias it is one primitive, so a layer is one node of the graph; without, a
     matrix product with the transposed weight.
@@ -53,7 +53,7 @@ def linear(x, weight, bias=None) -> Tensor:
 
 
 def log_softmax(x, axis: int = -1) -> Tensor:
-    r"""Log of the softmax along ``axis``: :math:`x_i - \log\sum_j e^{x_j}`.
+    r"""Log of the softmax along ``axis``: \(x_i - \log\sum_j e^{x_j}\).
 
     Composed from ``sub`` and the stable ``logsumexp`` primitive, so it stays finite
     for logits of any size.
@@ -70,7 +70,7 @@ def log_softmax(x, axis: int = -1) -> Tensor:
 
 
 def softmax(x, axis: int = -1) -> Tensor:
-    r"""Softmax along ``axis``: :math:`e^{x_i} / \sum_j e^{x_j}`, as ``exp(log_softmax(x))``.
+    r"""Softmax along ``axis``: \(e^{x_i} / \sum_j e^{x_j}\), as ``exp(log_softmax(x))``.
 
     Examples
     --------
@@ -105,7 +105,7 @@ def _check_targets(logits: Tensor, target) -> np.ndarray:
 def cross_entropy(logits, target, reduction: str = "mean", fused: bool = True) -> Tensor:
     r"""Cross-entropy of softmax(logits) against integer class targets.
 
-    :math:`\ell_i = -\log \mathrm{softmax}(z_i)_{y_i} = \log\sum_j e^{z_{ij}} - z_{i y_i}`.
+    \(\ell_i = -\log \mathrm{softmax}(z_i)_{y_i} = \log\sum_j e^{z_{ij}} - z_{i y_i}\).
 
     Parameters
     ----------
@@ -139,7 +139,7 @@ def cross_entropy(logits, target, reduction: str = "mean", fused: bool = True) -
 
 
 def mse_loss(pred, target, reduction: str = "mean") -> Tensor:
-    r"""Mean squared error :math:`\frac1N\sum_i (\hat y_i - y_i)^2` (no ½, as PyTorch).
+    r"""Mean squared error \(\frac1N\sum_i (\hat y_i - y_i)^2\) (no ½, as PyTorch).
 
     ``pred`` and ``target`` must have the same shape: silently broadcasting a (N, 1)
     prediction against a (N,) target would compare every pair, a classic bug.

@@ -38,7 +38,7 @@ def accuracy(scores, y) -> float:
 def qmean(logits, y) -> float:
     r"""Geometric mean of the probability given to the correct class.
 
-    :math:`Q_{mean} = \exp\big(\frac1N \sum_i \log p(y_i \mid x_i)\big) = e^{-\text{mean cross-entropy}}`:
+    \(Q_{mean} = \exp\big(\frac1N \sum_i \log p(y_i \mid x_i)\big) = e^{-\text{mean cross-entropy}}\):
     it is 1 for a perfect, confident model and 1/C for uniform guessing.
     """
     z, y = _np(logits).astype(np.float64), _np(y).reshape(-1)

@@ -248,11 +248,26 @@ class Value(Node):
     def __rpow__(self, other): return _apply(_POW, other, self)
     def __neg__(self): return _apply(_NEG, self)
 
-    def exp(self): return _apply(_EXP, self)
-    def log(self): return _apply(_LOG, self)
-    def tanh(self): return _apply(_TANH, self)
-    def sigmoid(self): return _apply(_SIGMOID, self)
-    def relu(self): return _apply(_RELU, self)
+    def exp(self):
+        """\\(e^x\\); its derivative is \\(e^x\\) itself."""
+        return _apply(_EXP, self)
+
+    def log(self):
+        """Natural logarithm; derivative \\(1/x\\)."""
+        return _apply(_LOG, self)
+
+    def tanh(self):
+        """\\(\\tanh x\\); derivative \\(1 - \\tanh^2 x\\). Finite at any input."""
+        return _apply(_TANH, self)
+
+    def sigmoid(self):
+        """\\(\\sigma(x) = 1/(1+e^{-x})\\), computed without overflow; derivative \\(\\sigma(1-\\sigma)\\)."""
+        return _apply(_SIGMOID, self)
+
+    def relu(self):
+        """\\(\\max(x, 0)\\); derivative 1 where \\(x > 0\\), else 0 (also at 0)."""
+        return _apply(_RELU, self)
+
 
 
 _ADD, _SUB, _MUL, _DIV, _POW, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU = (

@@ -218,11 +218,25 @@ class Tensor(Node):
     def __rmatmul__(self, other): return _apply("matmul", other, self)
     def __neg__(self): return _apply("neg", self)
 
-    def exp(self): return _apply("exp", self)
-    def log(self): return _apply("log", self)
-    def tanh(self): return _apply("tanh", self)
-    def sigmoid(self): return _apply("sigmoid", self)
-    def relu(self): return _apply("relu", self)
+    def exp(self):
+        """Element-wise \\(e^x\\); its derivative is \\(e^x\\) itself."""
+        return _apply("exp", self)
+
+    def log(self):
+        """Element-wise natural logarithm; derivative \\(1/x\\)."""
+        return _apply("log", self)
+
+    def tanh(self):
+        """Element-wise \\(\\tanh x\\); derivative \\(1 - \\tanh^2 x\\). Finite at any input."""
+        return _apply("tanh", self)
+
+    def sigmoid(self):
+        """Element-wise \\(\\sigma(x) = 1/(1+e^{-x})\\), computed without overflow; derivative \\(\\sigma(1-\\sigma)\\)."""
+        return _apply("sigmoid", self)
+
+    def relu(self):
+        """Element-wise \\(\\max(x, 0)\\); derivative 1 where \\(x > 0\\), else 0 (also at 0)."""
+        return _apply("relu", self)
 
     # Comparisons give plain boolean tensors, outside the graph.
     def __eq__(self, other): return Tensor(self.data == _data(other))
