@@ -1,9 +1,9 @@
 """The scalar engine: :class:`Value`, one Python float per graph node.
 
 This is the micrograd picture: every number is a node, every node keeps a gradient,
-and a drawing of the graph shows each step of the chain rule. Each primitive below
-computes its forward on floats and returns, right beside it, one VJP per input:
-``vjp(g)`` is ``g`` times the local derivative (a one-line derivation in the comment).
+and a drawing of the graph shows each step of the chain rule. Each primitive below is
+a forward on floats with its VJP in the decorator right above it:
+``vjp(g, *inputs, out)`` returns ``g`` times each input's local derivative.
 """
 
 from __future__ import annotations
