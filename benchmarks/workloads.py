@@ -234,19 +234,6 @@ def w2_linear_regression(quick: bool) -> list:
                 b -= lr * b.grad / batch
             w.grad = b.grad = None
 
-    def concise_setup():
-        reset()
-        net = nn.Linear(2, 1)
-        state["net"], state["opt"] = net, optim.SGD(net.parameters(), lr=lr)
-
-    def concise_epoch():
-        net, opt, loss_fn = state["net"], state["opt"], nn.MSELoss()
-        for Xb, yb in DataLoader((X, y), batch_size=batch, shuffle=True, seed=0):
-            loss = loss_fn(net(Xb), yb)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-
     def value_epoch():  # W4: the same model on the scalar engine, one Value per number
         w = [Value(float(v)) for v in state["w"][:, 0]]
         b = Value(0.0)
@@ -263,11 +250,33 @@ def w2_linear_regression(quick: bool) -> list:
 
     engines = [Engine("NumPy, hand-written", numpy_epoch, setup=reset, limit=True),
                Engine("minigrad Tensor, scratch", scratch_epoch, setup=reset),
-               Engine("minigrad Tensor, concise", concise_epoch, setup=concise_setup)]
+               _minigrad_engine("minigrad Tensor, concise", X, y, batch, lr, state, reset, "MSELoss")]
     engines.append(_torch_engine(X, y, batch, lr, state, reset, "MSELoss"))
     engines.append(Engine("minigrad Value (scalar engine, W4)", value_epoch, setup=reset))
     rows = measure("W2 linear regression, batch 10", "epoch", engines, repeats=3 if quick else 7)
     return rows + _per_step(rows, epochs_steps, "W2 linear regression, batch 10")
+
+
+def _minigrad_engine(name, X, y, batch, lr, state, reset, loss_name) -> Engine:
+    """minigrad's concise loop (nn.Linear, a loss, SGD), the twin of :func:`_torch_engine`."""
+    out_features = 1 if loss_name == "MSELoss" else int(y.max()) + 1
+
+    def setup():
+        reset()
+        net = nn.Linear(X.shape[1], out_features)
+        if "W" in state:  # start from the hand-written version's weights
+            net.weight.data[...] = state["W"]
+        state["net"], state["opt"] = net, optim.SGD(net.parameters(), lr=lr)
+
+    def epoch():
+        net, opt, loss_fn = state["net"], state["opt"], getattr(nn, loss_name)()
+        for Xb, yb in DataLoader((X, y), batch_size=batch, shuffle=True, seed=0):
+            loss = loss_fn(net(Xb), yb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+    return Engine(name, epoch, setup=setup)
 
 
 def _torch_engine(X, y, batch, lr, state, reset, loss_name) -> Engine:
@@ -350,22 +359,8 @@ def w3_softmax_regression(quick: bool) -> list:
                 W -= lr * (p.T @ Xb)
                 b -= lr * p.sum(axis=0)
 
-        def concise_setup():
-            reset()
-            net = nn.Linear(784, 10)
-            net.weight.data[...] = state["W"]
-            state["net"], state["opt"] = net, optim.SGD(net.parameters(), lr=lr)
-
-        def concise_epoch():
-            net, opt, loss_fn = state["net"], state["opt"], nn.CrossEntropyLoss()
-            for Xb, yb in DataLoader((X, y), batch_size=batch, shuffle=True, seed=0):
-                loss = loss_fn(net(Xb), yb)
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-
         engines = [Engine("NumPy, hand-written", numpy_epoch, setup=reset, limit=True),
-                   Engine("minigrad, concise", concise_epoch, setup=concise_setup)]
+                   _minigrad_engine("minigrad, concise", X, y, batch, lr, state, reset, "CrossEntropyLoss")]
         engines.append(_torch_engine(X, y, batch, lr, state, reset, "CrossEntropyLoss"))
         name = f"W3 softmax regression 784→10, batch {batch}"
         epoch_rows = measure(name, "epoch", engines, repeats=3 if quick else 7)

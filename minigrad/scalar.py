@@ -303,7 +303,7 @@ def _apply(spec, x, y=None) -> Value:
         data = spec.scalar(x.data, y.data)
         requires_grad = x.requires_grad or y.requires_grad
     if _State.anomaly:
-        check_finite(data, "forward", spec.name, [(), ()][: 1 if y is None else 2])
+        check_finite(data, "forward", spec.name, [()] * (1 if y is None else 2))
     out = _new(Value)
     out.data, out.grad, out.label = data, 0.0, ""
     if requires_grad and _State.grad_enabled:
