@@ -1,64 +1,109 @@
-"""The workloads W1-W4. Each function returns Rows measured by ``harness.measure``.
+"""The comparisons W1-W3: each builds the engines that one child process runs interleaved.
 
-Every engine of a workload runs the same algorithm on the same data; the hand-written
-version (plain Python floats for scalar work, plain NumPy for tensors) is the limit.
+Every engine of a comparison runs the same algorithm on the same data; the hand-written
+version (plain Python floats for scalar work, plain NumPy for tensors) is the *limit*
+that the others are divided by. minigrad engines are built once per checkout being
+measured (this one and, with ``--baseline``, another), from the same code, so a
+before/after ratio compares exactly the same work. micrograd and PyTorch are optional
+peers: absent, their rows say so.
+
+The tensor workloads hand minigrad the batch as a tensor made from the gathered NumPy rows
+(``as_tensor``, no copy; ``Tensor(array)`` in checkouts without it): the step measured is forward,
+loss, backward and update, the same work the hand-written NumPy step does.
+
+Examples
+--------
+>>> sorted(COMPARISONS)[:2]
+['W1-chain-1e4', 'W1-chain-1e5']
 """
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import random
-import sys
 from pathlib import Path
 
 import numpy as np
 
-import minigrad
-from minigrad import Value, nn, optim
-from minigrad.data import DataLoader
-
-from .harness import Engine, Row, measure
+from .harness import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "examples"))
-import scalar_mlp  # noqa: E402  (the example's MLP is the workload)
-
-HAS_TORCH = importlib.util.find_spec("torch") is not None
-HAS_MICROGRAD = importlib.util.find_spec("micrograd") is not None
-NO_TORCH = "" if HAS_TORCH else "skipped: torch not installed (pip install torch)"
-NO_MICROGRAD = "" if HAS_MICROGRAD else "skipped: micrograd not installed (pip install micrograd)"
+NO_TORCH = "skipped: torch not installed (pip install torch)"
+NO_MICROGRAD = "skipped: micrograd not installed (pip install micrograd)"
 
 
-# ------------------------------------------------------------------ W1 scalar
+def has(package: str) -> bool:
+    """Whether an optional package can be imported (without importing it).
 
-def _hand_mlp(seed=0):
-    """2-16-16-1 ReLU MLP as nested lists of floats, initialised as the example's."""
+    Examples
+    --------
+    >>> has("numpy"), has("surely_not_a_package_name")
+    (True, False)
+    """
+    return importlib.util.find_spec(package) is not None
+
+
+# ------------------------------------------------------------------ W1 scalar engine
+
+def make_mlp(V, sizes=(2, 16, 16, 1), seed=0):
+    """A ReLU MLP as lists of ``(weights, bias)`` neurons of any scalar class ``V``.
+
+    The same code builds it for minigrad's ``Value``, micrograd's ``Value`` and plain
+    floats, from one seed, so every engine starts from the same numbers.
+
+    Examples
+    --------
+    >>> layers = make_mlp(float)
+    >>> [len(layer) for layer in layers], len(layers[1][0][0])
+    ([16, 16, 1], 16)
+    """
     rng = random.Random(seed)
-    layers = []
-    for n_in, n_out in ((2, 16), (16, 16), (16, 1)):
-        W = [[rng.uniform(-1, 1) for _ in range(n_in)] for _ in range(n_out)]
-        layers.append((W, [0.0] * n_out))
-    return layers
+    return [[([V(rng.uniform(-1, 1)) for _ in range(n_in)], V(0.0)) for _ in range(n_out)]
+            for n_in, n_out in zip(sizes, sizes[1:])]
+
+
+def mlp_step(layers, X, y, alpha=1e-4, lr=0.5):
+    """One SGD step of the hinge loss plus L2 on a scalar-autograd MLP (micrograd's demo).
+
+    Works for any engine whose scalars have ``+ * relu() backward() .data .grad``.
+    """
+    params = [p for layer in layers for ws, b in layer for p in (*ws, b)]
+    last = len(layers) - 1
+    scores = []
+    for x in X:
+        h = x
+        for k, layer in enumerate(layers):
+            h = [sum((w * a for w, a in zip(ws, h)), b) for ws, b in layer]
+            if k < last:
+                h = [v.relu() for v in h]
+        scores.append(h[0])
+    hinge = [(1 + -t * s).relu() for t, s in zip(y, scores)]
+    loss = sum(hinge) * (1.0 / len(hinge)) + alpha * sum(p * p for p in params)
+    for p in params:
+        p.grad = 0.0
+    loss.backward()
+    for p in params:
+        p.data -= lr * p.grad
+    return loss
 
 
 def _hand_step(layers, X, y, alpha=1e-4, lr=0.5):
-    """One step with gradients derived by hand: the plain-Python limit for W1."""
-    grads = [([[0.0] * len(W[0]) for _ in W], [0.0] * len(b)) for W, b in layers]
-    n = len(X)
+    """The same step with gradients derived by hand on floats: the limit for W1."""
+    grads = [([[0.0] * len(ws) for ws, _ in layer], [0.0] * len(layer)) for layer in layers]
+    n, last = len(X), len(layers) - 1
     loss = 0.0
     for x, t in zip(X, y):
         acts = [list(x)]
-        for k, (W, b) in enumerate(layers):
-            z = [b[j] + sum(w * a for w, a in zip(W[j], acts[-1])) for j in range(len(W))]
-            acts.append([v if v > 0 else 0.0 for v in z] if k < 2 else z)
-        s = acts[-1][0]
-        margin = 1.0 - t * s
+        for k, layer in enumerate(layers):
+            z = [b + sum(w * a for w, a in zip(ws, acts[-1])) for ws, b in layer]
+            acts.append([v if v > 0 else 0.0 for v in z] if k < last else z)
+        margin = 1.0 - t * acts[-1][0]
         if margin <= 0:
             continue
         loss += margin / n
         delta = [-t / n]
-        for k in (2, 1, 0):
-            W, _ = layers[k]
+        for k in range(last, -1, -1):
             gW, gb = grads[k]
             a_in = acts[k]
             for j, d in enumerate(delta):
@@ -67,97 +112,53 @@ def _hand_step(layers, X, y, alpha=1e-4, lr=0.5):
                 for i, a in enumerate(a_in):
                     row[i] += d * a
             if k:
-                delta = [sum(delta[j] * W[j][i] for j in range(len(W))) * (1.0 if a_in[i] > 0 else 0.0)
+                ws = [w for w, _ in layers[k]]
+                delta = [sum(delta[j] * ws[j][i] for j in range(len(ws))) * (1.0 if a_in[i] > 0 else 0.0)
                          for i in range(len(a_in))]
-    for (W, b), (gW, gb) in zip(layers, grads):
-        for j in range(len(W)):
-            for i in range(len(W[j])):
-                loss += alpha * W[j][i] ** 2
-                W[j][i] -= lr * (gW[j][i] + 2 * alpha * W[j][i])
-            loss += alpha * b[j] ** 2
-            b[j] -= lr * (gb[j] + 2 * alpha * b[j])
+    for k, layer in enumerate(layers):
+        gW, gb = grads[k]
+        for j, (ws, b) in enumerate(layer):
+            for i in range(len(ws)):
+                loss += alpha * ws[i] ** 2
+                ws[i] -= lr * (gW[j][i] + 2 * alpha * ws[i])
+            loss += alpha * b ** 2
+            layer[j] = (ws, b - lr * (gb[j] + 2 * alpha * b))
     return loss
 
 
-def w1_mlp(quick: bool) -> list:
-    X, y = scalar_mlp.make_moons(40 if quick else 100, seed=0)
-    Xl, yl = X.tolist(), y.tolist()
+def _moons(n, noise=0.1, seed=0):
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(0, np.pi, n)
+    upper = rng.random(n) < 0.5
+    X = np.c_[np.where(upper, np.cos(t), 1 - np.cos(t)), np.where(upper, np.sin(t), 0.5 - np.sin(t))]
+    X = X + rng.normal(0, noise, (n, 2))
+    return X.tolist(), np.where(upper, -1, 1).tolist()
 
-    model = scalar_mlp.MLP([2, 16, 16, 1], seed=0)
 
-    def minigrad_step():
-        loss, _ = scalar_mlp.loss_and_accuracy(model, X, y)
-        for p in model.parameters():
-            p.grad = 0.0
-        loss.backward()
-        for p in model.parameters():
-            p.data -= 0.5 * p.grad
-
-    hand = _hand_mlp()
-    engines = [Engine("plain Python, hand-derived gradients", lambda: _hand_step(hand, Xl, yl), limit=True),
-               Engine("minigrad Value", minigrad_step)]
-    if HAS_MICROGRAD:
+def w1_mlp(impls, quick, peers):
+    X, y = _moons(20 if quick else 100)
+    hand = make_mlp(float)
+    engines = [Engine("plain Python, hand-derived gradients", lambda: _hand_step(hand, X, y), limit=True)]
+    for label, mg in impls:
+        model = make_mlp(mg.Value)
+        for gc_on in (True, False):
+            engines.append(Engine(f"{label} Value, gc {'on' if gc_on else 'off'}",
+                                  lambda model=model: mlp_step(model, X, y), gc=gc_on))
+    if has("micrograd"):
         from micrograd.engine import Value as MGValue
-        from micrograd.nn import MLP as MGMLP
 
-        random.seed(0)
-        mg = MGMLP(2, [16, 16, 1])
-
-        def micrograd_step():
-            scores = [mg([MGValue(a), MGValue(b)]) for a, b in Xl]
-            losses = [(1 + -t * s).relu() for t, s in zip(yl, scores)]
-            loss = sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in mg.parameters())
-            mg.zero_grad()
-            loss.backward()
-            for p in mg.parameters():
-                p.data -= 0.5 * p.grad
-
-        engines.append(Engine("micrograd", micrograd_step))
+        mgm = make_mlp(MGValue)
+        for gc_on in (True, False):
+            engines.append(Engine(f"micrograd, gc {'on' if gc_on else 'off'}", lambda: mlp_step(mgm, X, y),
+                                  gc=gc_on))
     else:
-        engines.append(Engine("micrograd", lambda: None, skip=NO_MICROGRAD))
-    if HAS_TORCH:
-        import torch
-
-        torch.manual_seed(0)
-        tparams = [[[torch.tensor(random.uniform(-1, 1), requires_grad=True) for _ in range(n_in)] for _ in range(n_out)]
-                   for n_in, n_out in ((2, 16), (16, 16), (16, 1))]
-        tbias = [[torch.tensor(0.0, requires_grad=True) for _ in range(n)] for n in (16, 16, 1)]
-        flat = [w for layer in tparams for row in layer for w in row] + [b for layer in tbias for b in layer]
-
-        def torch_step():
-            total = 0
-            for (a, b), t in zip(Xl, yl):
-                h = [torch.tensor(a), torch.tensor(b)]
-                for k in range(3):
-                    h = [sum((w * v for w, v in zip(row, h)), tbias[k][j]) for j, row in enumerate(tparams[k])]
-                    if k < 2:
-                        h = [v.relu() for v in h]
-                total = total + (1 - t * h[0]).relu()
-            loss = total / len(Xl) + 1e-4 * sum(p * p for p in flat)
-            for p in flat:
-                p.grad = None
-            loss.backward()
-            with torch.no_grad():
-                for p in flat:
-                    p -= 0.5 * p.grad
-
-        engines.append(Engine("torch, 0-d tensors", torch_step))
-    else:
-        engines.append(Engine("torch, 0-d tensors", lambda: None, skip=NO_TORCH))
-    return measure("W1a MLP 2-16-16-1 step (two moons)", "step", engines, repeats=3 if quick else 5)
+        engines += [Engine(f"micrograd, gc {s}", lambda: None, skip=NO_MICROGRAD) for s in ("on", "off")]
+    title = f"W1 MLP 2-16-16-1, one SGD step on {len(X)} points (two moons)"
+    return title, "step", engines, 2 if quick else 5
 
 
-def w1_chains(quick: bool) -> list:
-    rows = []
-    for n in ((10**3, 10**4) if quick else (10**4, 10**5, 10**6)):
-        def chain():
-            x = Value(0.5)
-            y = x
-            for _ in range(n):
-                y = y * 1.0000001
-            y.backward()
-            return x.grad
-
+def _chain(n):
+    def w1_chain(impls, quick, peers):
         def hand():
             values, x = [], 0.5
             for _ in range(n):  # forward, keeping what backward needs
@@ -168,231 +169,227 @@ def w1_chains(quick: bool) -> list:
                 g = g * c
             return g
 
-        engines = [Engine("plain Python forward + backward", hand, limit=True), Engine("minigrad Value", chain)]
-        if HAS_MICROGRAD:
-            from micrograd.engine import Value as MGValue
-
-            def mg_chain():
-                x = MGValue(0.5)
+        engines = [Engine("plain Python forward + backward", hand, units=n, limit=True)]
+        for label, mg in impls:
+            def chain(V=mg.Value):
+                x = V(0.5)
                 y = x
                 for _ in range(n):
                     y = y * 1.0000001
                 y.backward()
-
-            try:
-                mg_chain() if n <= 10**4 else None
-                ok = n <= 10**4
-            except RecursionError:
-                ok = False
-            engines.append(Engine("micrograd", mg_chain, skip="" if ok else "RecursionError (recursive topological sort)"))
-        rows += measure(f"W1b chain of {n:,} ops, forward + backward", "op", engines, repeats=3)
-    for row in rows:  # per op, and memory per node
-        if row.median is not None:
-            n = int(row.workload.split("chain of ")[1].split(" ")[0].replace(",", ""))
-            row.median /= n
-            row.samples = [s / n for s in row.samples]
-            row.note = f"{row.peak_mb * 2**20 / n:.0f} bytes per node" if row.peak_mb else ""
-    return rows
+                return x.grad
+            engines.append(Engine(f"{label} Value", chain, units=n))
+        skip = "" if has("micrograd") else NO_MICROGRAD
+        if not skip and n > 500:
+            skip = "fails: RecursionError (micrograd's topological sort is recursive)"
+        engines.append(Engine("micrograd", lambda: None, skip=skip))
+        return f"W1 chain of {n:,} multiplications, forward + backward", "op", engines, 2 if quick else 3
+    return w1_chain
 
 
-# ------------------------------------------------------------------ W2 linear regression
+# ------------------------------------------------------------------ tensor workloads
 
-def _linreg_data(n=1000):
-    X, y = minigrad.data.synthetic_data([2, -3.4], 4.2, n, seed=0)
-    return X.numpy(), y.numpy()
+def _as_tensor(mg):
+    # The batch is already a fresh array (a gather), as a DataLoader's batch is: wrap it
+    # without another copy (``as_tensor``; older checkouts' ``Tensor(array)`` does not copy).
+    return getattr(mg, "as_tensor", None) or mg.Tensor
 
 
-def w2_linear_regression(quick: bool) -> list:
-    X, y = _linreg_data()
-    batch, lr = 10, 0.03
-    epochs_steps = len(X) // batch
+def _assign(mg, param, array) -> None:
+    """Set a parameter's values in place, through whichever API the checkout has."""
+    try:
+        param.data[...] = array  # .data an ndarray (older checkouts) or a Tensor sharing memory
+    except (TypeError, AttributeError):
+        with mg.no_grad():
+            param.copy_(mg.tensor(array))
+
+
+def _sgd_concise(mg, X, y, batch, lr, state, w0, b0, loss_name):
+    """minigrad's concise loop: nn.Linear, a loss module, optim.SGD (d2l's concise chapters)."""
+    wrap = _as_tensor(mg)
+
+    def setup():
+        net = mg.nn.Linear(X.shape[1], w0.shape[0])
+        _assign(mg, net.weight, w0)
+        _assign(mg, net.bias, b0)
+        state[mg] = (net, getattr(mg.nn, loss_name)(), mg.optim.SGD(net.parameters(), lr=lr))
+
+    def epoch():
+        net, loss_fn, opt = state[mg]
+        order = state["order"]
+        for s in range(0, len(order) - batch + 1, batch):
+            idx = order[s:s + batch]
+            loss = loss_fn(net(wrap(X[idx])), wrap(y[idx]))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+    return setup, epoch
+
+
+def _torch_concise(X, y, batch, lr, state, w0, b0, loss_name):
+    import torch
+
+    torch.set_num_threads(1)
+
+    def setup():
+        net = torch.nn.Linear(X.shape[1], w0.shape[0])
+        with torch.no_grad():
+            net.weight.copy_(torch.from_numpy(w0))
+            net.bias.copy_(torch.from_numpy(b0))
+        state["torch"] = (net, getattr(torch.nn, loss_name)(), torch.optim.SGD(net.parameters(), lr=lr))
+
+    def epoch():
+        net, loss_fn, opt = state["torch"]
+        order = state["order"]
+        for s in range(0, len(order) - batch + 1, batch):
+            idx = order[s:s + batch]
+            loss = loss_fn(net(torch.from_numpy(X[idx])), torch.from_numpy(y[idx]))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+    return setup, epoch
+
+
+def _peer_torch(engines, peers, X, y, batch, lr, state, w0, b0, loss_name, steps, reset):
+    if not peers:
+        return
+    if not has("torch"):
+        engines.append(Engine("torch CPU, concise", lambda: None, skip=NO_TORCH))
+        return
+    setup, epoch = _torch_concise(X, y, batch, lr, state, w0, b0, loss_name)
+    engines.append(Engine("torch CPU, concise", epoch, units=steps, setup=lambda: (reset(), setup())))
+
+
+def w2_linear_regression(impls, quick, peers):
     rng = np.random.default_rng(0)
+    n = 200 if quick else 1000
+    X = rng.normal(0, 1, (n, 2)).astype(np.float32)
+    y = (X @ np.array([[2.0], [-3.4]], np.float32) + 4.2 + rng.normal(0, 0.01, (n, 1))).astype(np.float32)
+    batch, lr, steps = 10, 0.03, n // 10
+    w0 = np.random.default_rng(1).normal(0, 0.01, (1, 2)).astype(np.float32)
+    b0 = np.zeros(1, np.float32)
     state = {}
 
     def reset():
-        state["order"] = np.random.default_rng(0).permutation(len(X))
-        state["w"] = rng.normal(0, 0.01, (2, 1)).astype(np.float32)
-        state["b"] = np.zeros(1, np.float32)
+        state["order"] = np.random.default_rng(0).permutation(n)
+        state["w"], state["b"] = w0.T.copy(), b0.copy()
 
     def numpy_epoch():
         w, b, order = state["w"], state["b"], state["order"]
-        for s in range(0, len(X), batch):
+        for s in range(0, n, batch):
             idx = order[s:s + batch]
             Xb, yb = X[idx], y[idx]
             err = Xb @ w + b - yb  # gradient of sum((Xw + b - y)^2 / 2) / batch
             w -= lr * (Xb.T @ err) / batch
             b -= lr * err.sum(0) / batch
 
-    def scratch_epoch():
-        w = minigrad.tensor(state["w"], requires_grad=True)
-        b = minigrad.tensor(state["b"], requires_grad=True)
-        for Xb, yb in DataLoader((X, y), batch_size=batch, shuffle=True, seed=0):
-            loss = ((Xb @ w + b - yb) ** 2 / 2).sum()
-            loss.backward()
-            with minigrad.no_grad():
-                w -= lr * w.grad / batch
-                b -= lr * b.grad / batch
-            w.grad = b.grad = None
+    engines = [Engine("NumPy, hand-written", numpy_epoch, units=steps, setup=reset, limit=True)]
+    for label, mg in impls:
+        wrap = _as_tensor(mg)
 
-    def value_epoch():  # W4: the same model on the scalar engine, one Value per number
-        w = [Value(float(v)) for v in state["w"][:, 0]]
-        b = Value(0.0)
-        order = state["order"]
-        for s in range(0, len(X), batch):
-            idx = order[s:s + batch]
-            loss = sum(((w[0] * float(X[i, 0]) + w[1] * float(X[i, 1]) + b - float(y[i, 0])) ** 2 / 2 for i in idx),
-                       Value(0.0))
-            for p in (*w, b):
-                p.grad = 0.0
-            loss.backward()
-            for p in (*w, b):
-                p.data -= lr * p.grad / batch
+        def scratch_setup(mg=mg, label=label):
+            reset()
+            state[label] = (mg.tensor(w0.T.copy(), requires_grad=True), mg.tensor(b0.copy(), requires_grad=True))
 
-    engines = [Engine("NumPy, hand-written", numpy_epoch, setup=reset, limit=True),
-               Engine("minigrad Tensor, scratch", scratch_epoch, setup=reset),
-               _minigrad_engine("minigrad Tensor, concise", X, y, batch, lr, state, reset, "MSELoss")]
-    engines.append(_torch_engine(X, y, batch, lr, state, reset, "MSELoss"))
-    engines.append(Engine("minigrad Value (scalar engine, W4)", value_epoch, setup=reset))
-    rows = measure("W2 linear regression, batch 10", "epoch", engines, repeats=3 if quick else 7)
-    return rows + _per_step(rows, epochs_steps, "W2 linear regression, batch 10")
+        def scratch_epoch(mg=mg, label=label, wrap=wrap):  # d2l's "from scratch" loop
+            w, b = state[label]
+            order = state["order"]
+            for s in range(0, n, batch):
+                idx = order[s:s + batch]
+                loss = ((wrap(X[idx]) @ w + b - wrap(y[idx])) ** 2 / 2).sum()
+                loss.backward()
+                with mg.no_grad():
+                    w -= lr * w.grad / batch
+                    b -= lr * b.grad / batch
+                w.grad = b.grad = None
+
+        engines.append(Engine(f"{label} Tensor, scratch", scratch_epoch, units=steps, setup=scratch_setup))
+        setup, epoch = _sgd_concise(mg, X, y, batch, lr, state, w0, b0, "MSELoss")
+        engines.append(Engine(f"{label}, concise", epoch, units=steps,
+                              setup=lambda setup=setup: (reset(), setup())))
+    _peer_torch(engines, peers, X, y, batch, lr, state, w0, b0, "MSELoss", steps, reset)
+    return f"W2 linear regression 2→1, batch {batch}, one SGD step", "step", engines, 3 if quick else 9
 
 
-def _minigrad_engine(name, X, y, batch, lr, state, reset, loss_name) -> Engine:
-    """minigrad's concise loop (nn.Linear, a loss, SGD), the twin of :func:`_torch_engine`."""
-    out_features = 1 if loss_name == "MSELoss" else int(y.max()) + 1
-
-    def setup():
-        reset()
-        net = nn.Linear(X.shape[1], out_features)
-        if "W" in state:  # start from the hand-written version's weights
-            net.weight.data[...] = state["W"]
-        state["net"], state["opt"] = net, optim.SGD(net.parameters(), lr=lr)
-
-    def epoch():
-        net, opt, loss_fn = state["net"], state["opt"], getattr(nn, loss_name)()
-        for Xb, yb in DataLoader((X, y), batch_size=batch, shuffle=True, seed=0):
-            loss = loss_fn(net(Xb), yb)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-
-    return Engine(name, epoch, setup=setup)
-
-
-def _torch_engine(X, y, batch, lr, state, reset, loss_name) -> Engine:
-    """PyTorch's concise loop (nn.Linear, a loss, SGD) over the same minibatch order."""
-    if not HAS_TORCH:
-        return Engine("torch CPU", lambda: None, skip=NO_TORCH)
-    import torch
-
-    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-    out_features = 1 if loss_name == "MSELoss" else int(y.max()) + 1
-
-    def setup():
-        reset()
-        net = torch.nn.Linear(X.shape[1], out_features)
-        state["tnet"], state["topt"] = net, torch.optim.SGD(net.parameters(), lr=lr)
-
-    def epoch():
-        net, opt, loss_fn = state["tnet"], state["topt"], getattr(torch.nn, loss_name)()
-        order = torch.from_numpy(state["order"])
-        for s in range(0, len(X), batch):
-            idx = order[s:s + batch]
-            loss = loss_fn(net(Xt[idx]), yt[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-
-    return Engine("torch CPU", epoch, setup=setup)
-
-
-def _per_step(epoch_rows, steps, workload) -> list:
-    out = []
-    for r in epoch_rows:
-        out.append(Row(workload, r.engine, None if r.median is None else r.median / steps, "step",
-                       ratio=r.ratio, note=r.note))
-    return out
-
-
-# ------------------------------------------------------------------ W3 softmax regression
-
-def _w3_data(quick: bool):
-    shared = ROOT.parent / "shared" / "data"
-    if (shared / "mnist").is_dir():
-        from minigrad.datasets import load_mnist
-
-        X, y = load_mnist(shared, split="test", download=False)
-        X, y = np.tile(X.reshape(len(X), -1), (6, 1)), np.tile(y, 6)
-        source = "the MNIST test set tiled 6x"
-    else:
+def mnist_rows(quick: bool):
+    """Rows for W3: the MNIST test set from ``../shared/data`` tiled to 60,000 rows, or random
+    data of that shape. Read directly from the IDX files so every checkout sees the same data.
+    """
+    folder = ROOT.parent / "shared" / "data" / "mnist"
+    rows = 8192 if quick else 60000
+    try:
+        with gzip.open(folder / "t10k-images-idx3-ubyte.gz") as f:
+            images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)
+        with gzip.open(folder / "t10k-labels-idx1-ubyte.gz") as f:
+            labels = np.frombuffer(f.read(), np.uint8, offset=8)
+        reps = -(-rows // len(images))
+        X = np.tile(images.astype(np.float32) / 255, (reps, 1))[:rows]
+        y = np.tile(labels.astype(np.int64), reps)[:rows]
+        source = f"{rows:,} rows: the MNIST test set, tiled"
+    except FileNotFoundError:
         rng = np.random.default_rng(0)
-        X, y = rng.random((60000, 784), dtype=np.float32), rng.integers(0, 10, 60000)
-        source = "random data of MNIST's shape"
-    if quick:
-        X, y = X[:6000], y[:6000]
-    return np.ascontiguousarray(X, dtype=np.float32), y.astype(np.int64), source
+        X, y = rng.random((rows, 784), dtype=np.float32), rng.integers(0, 10, rows)
+        source = f"{rows:,} rows of random data of MNIST's shape (MNIST not found)"
+    return np.ascontiguousarray(X), y, source
 
 
-def w3_softmax_regression(quick: bool) -> list:
-    X, y, source = _w3_data(quick)
-    rows = []
-    for batch in (256, 8192):
-        lr, steps = 0.1, -(-len(X) // batch)
+def _w3(batch):
+    def w3_softmax_regression(impls, quick, peers):
+        X, y, source = mnist_rows(quick)
+        lr, steps = 0.1, len(X) // batch
+        w0 = np.random.default_rng(1).normal(0, 0.01, (10, 784)).astype(np.float32)
+        b0 = np.zeros(10, np.float32)
         state = {}
 
         def reset():
             state["order"] = np.random.default_rng(0).permutation(len(X))
-            state["W"] = np.random.default_rng(1).normal(0, 0.01, (10, 784)).astype(np.float32)
-            state["b"] = np.zeros(10, np.float32)
+            state["W"], state["b"] = w0.copy(), b0.copy()
 
         def numpy_epoch():
             W, b, order = state["W"], state["b"], state["order"]
-            for s in range(0, len(X), batch):
+            for s in range(0, len(order) - batch + 1, batch):
                 idx = order[s:s + batch]
                 Xb, yb = X[idx], y[idx]
                 z = Xb @ W.T + b
                 z -= z.max(axis=1, keepdims=True)
                 p = np.exp(z)
                 p /= p.sum(axis=1, keepdims=True)
-                p[np.arange(len(yb)), yb] -= 1  # softmax - onehot
+                p[np.arange(len(yb)), yb] -= 1  # d(mean cross-entropy)/dz = (softmax - onehot) / n
                 p /= len(yb)
                 W -= lr * (p.T @ Xb)
                 b -= lr * p.sum(axis=0)
 
-        engines = [Engine("NumPy, hand-written", numpy_epoch, setup=reset, limit=True),
-                   _minigrad_engine("minigrad, concise", X, y, batch, lr, state, reset, "CrossEntropyLoss")]
-        engines.append(_torch_engine(X, y, batch, lr, state, reset, "CrossEntropyLoss"))
-        name = f"W3 softmax regression 784→10, batch {batch}"
-        epoch_rows = measure(name, "epoch", engines, repeats=3 if quick else 7)
-        rows += epoch_rows + _per_step(epoch_rows, steps, name)
-    for r in rows:
-        r.note = (r.note + "; " if r.note else "") + f"{len(X):,} rows of {source}"
-    return rows
+        engines = [Engine("NumPy, hand-written", numpy_epoch, units=steps, setup=reset, limit=True)]
+        for label, mg in impls:
+            setup, epoch = _sgd_concise(mg, X, y, batch, lr, state, w0, b0, "CrossEntropyLoss")
+            engines.append(Engine(f"{label}, concise", epoch, units=steps,
+                                  setup=lambda setup=setup: (reset(), setup())))
+        _peer_torch(engines, peers, X, y, batch, lr, state, w0, b0, "CrossEntropyLoss", steps, reset)
+        title = f"W3 softmax regression 784→10, batch {batch:,}, one SGD step ({source})"
+        return title, "step", engines, 3 if quick else 7
+    return w3_softmax_regression
 
 
-# ------------------------------------------------------------------ W4 vectorization
+#: comparison id -> builder(impls, quick, peers) -> (title, unit, engines, repeats)
+COMPARISONS = {
+    "W1-mlp": w1_mlp,
+    "W1-chain-1e4": _chain(10**4),
+    "W1-chain-1e5": _chain(10**5),
+    "W1-chain-1e6": _chain(10**6),
+    "W2-b10": w2_linear_regression,
+    "W3-b256": _w3(256),
+    "W3-b8192": _w3(8192),
+}
+QUICK = ["W1-mlp", "W1-chain-1e4", "W1-chain-1e5", "W2-b10", "W3-b256", "W3-b8192"]
 
-def w4_vectorization(quick: bool) -> list:
-    n = 10_000
-    a, b = np.ones(n), np.ones(n)
-
-    def loop():
-        c = np.zeros(n)
-        for i in range(n):
-            c[i] = a[i] + b[i]
-
-    def vectorized():
-        for _ in range(100):
-            a + b
-
-    rows = measure("W4 add two 10,000-vectors", "call", [
-        Engine("NumPy vectorized (100 calls)", vectorized, limit=True),
-        Engine("Python loop over elements", loop)], repeats=3 if quick else 7, memory=False)
-    rows[0].median /= 100
-    rows[0].samples = [s / 100 for s in rows[0].samples]
-    rows[1].ratio = rows[1].median / rows[0].median
-    return rows
-
-
-WORKLOADS = {"W1": [w1_mlp, w1_chains], "W2": [w2_linear_regression], "W3": [w3_softmax_regression],
-             "W4": [w4_vectorization]}
+#: (comparison, numerator engine, denominator engine or "limit", operator, threshold, text)
+TARGETS = [
+    ("W1-mlp", "micrograd, gc on", "minigrad Value, gc on", ">=", 8.0,
+     "W1 MLP step: minigrad at least 8× faster than micrograd, collector on"),
+    ("W2-b10", "minigrad Tensor, scratch", "limit", "<=", 6.0, "W2 step (scratch) ≤ 6× hand-written NumPy"),
+    ("W2-b10", "minigrad, concise", "limit", "<=", 6.0, "W2 step (concise) ≤ 6× hand-written NumPy"),
+    ("W3-b256", "minigrad, concise", "limit", "<=", 1.3, "W3 batch 256 step ≤ 1.3× hand-written NumPy"),
+    ("W3-b8192", "minigrad, concise", "limit", "<=", 1.1, "W3 batch 8192 step ≤ 1.1× hand-written NumPy"),
+]

@@ -21,6 +21,7 @@ import minigrad
 from minigrad import nn, optim
 from minigrad.data import DataLoader, synthetic_data
 from minigrad.plot import TrainingCurves
+from minigrad.random import manual_seed
 
 TRUE_W, TRUE_B = np.array([2.0, -3.4]), 4.2
 
@@ -53,17 +54,18 @@ def train_scratch(X, y, lr=0.03, batch_size=10, epochs=3, seed=0, w0=None, b0=0.
                         dtype=X.dtype)
     b = minigrad.tensor([b0], requires_grad=True, dtype=X.dtype)
     result = Result(w=None, b=None)
-    loader = DataLoader((X, y), batch_size=batch_size, shuffle=True, seed=seed)
+    manual_seed(seed)  # the loader draws a new order every epoch from minigrad's one generator
+    loader = DataLoader((X, y), batch_size=batch_size, shuffle=True)
     for _ in tqdm(range(epochs), desc="scratch", leave=False, disable=None):
         for Xb, yb in loader:
             loss = squared_loss(Xb @ w + b, yb)  # (batch, 1) losses
             loss.sum().backward()                # gradient of the *sum*
             sgd([w, b], lr, len(Xb))             # ... divided by the batch size
             if track:
-                result.trajectory.append((w.data.ravel().copy(), float(b.data[0])))
+                result.trajectory.append((w.detach().numpy().ravel().copy(), float(b.detach().numpy()[0])))
         with minigrad.no_grad():
             result.losses.append(float(squared_loss(X @ w + b, y).mean()))
-    result.w, result.b = w.data.ravel().copy(), float(b.data[0])
+    result.w, result.b = w.detach().numpy().ravel().copy(), float(b.detach().numpy()[0])
     return result
 # --8<-- [end:scratch]
 
@@ -77,7 +79,8 @@ def train_concise(X, y, lr=0.03, batch_size=10, epochs=3, seed=0, w0=None, b0=0.
     loss_fn = nn.MSELoss()  # mean of squared errors, no 1/2
     trainer = optim.SGD(net.parameters(), lr=lr)
     result = Result(w=None, b=None)
-    loader = DataLoader((X, y), batch_size=batch_size, shuffle=True, seed=seed)
+    manual_seed(seed)  # after nn.Linear's own draws: both flavours see the same batches
+    loader = DataLoader((X, y), batch_size=batch_size, shuffle=True)
     for _ in tqdm(range(epochs), desc="concise", leave=False, disable=None):
         for Xb, yb in loader:
             loss = loss_fn(net(Xb), yb)
@@ -85,10 +88,11 @@ def train_concise(X, y, lr=0.03, batch_size=10, epochs=3, seed=0, w0=None, b0=0.
             loss.backward()
             trainer.step()
             if track:
-                result.trajectory.append((net.weight.data.ravel().copy(), float(net.bias.data[0])))
+                result.trajectory.append((net.weight.detach().numpy().ravel().copy(),
+                                          float(net.bias.detach().numpy()[0])))
         with minigrad.no_grad():
             result.losses.append(float(squared_loss(net(X), y).mean()))
-    result.w, result.b = net.weight.data.ravel().copy(), float(net.bias.data[0])
+    result.w, result.b = net.weight.detach().numpy().ravel().copy(), float(net.bias.detach().numpy()[0])
     return result
 # --8<-- [end:concise]
 
@@ -119,7 +123,7 @@ def main(argv=None) -> dict:
     if args.quick:
         args.num_examples, args.epochs = 200, 2
     X, y = synthetic_data(TRUE_W, TRUE_B, args.num_examples, seed=args.seed)
-    X, y = X.data, y.data
+    X, y = X.numpy(), y.numpy()
     w_cf, b_cf = closed_form(X, y)
     flavours = ["scratch", "concise"] if args.flavour == "both" else [args.flavour]
     summary = {"closed_form": (w_cf, b_cf)}

@@ -24,6 +24,7 @@ import minigrad
 from minigrad import nn, optim
 from minigrad.data import DataLoader
 from minigrad.metrics import accuracy, confusion_matrix, qmean
+from minigrad.random import manual_seed
 
 
 @dataclass
@@ -69,7 +70,8 @@ def train_scratch(data, lr=0.1, batch_size=256, epochs=10, seed=0, W0=None, b0=N
     b = minigrad.tensor(np.zeros(num_classes) if b0 is None else b0, requires_grad=True, dtype=X.dtype)
     net = lambda X: X.reshape(-1, num_inputs) @ W + b  # noqa: E731  (logits)
     result = Result(W=None, b=None)
-    loader = DataLoader((X, y), batch_size=batch_size, shuffle=True, seed=seed)
+    manual_seed(seed)  # a new order every epoch, drawn from minigrad's one generator
+    loader = DataLoader((X, y), batch_size=batch_size, shuffle=True)
     for _ in tqdm(range(epochs), desc="scratch", leave=False, disable=None):
         for Xb, yb in loader:
             loss = cross_entropy(softmax(net(Xb)), yb)
@@ -79,9 +81,9 @@ def train_scratch(data, lr=0.1, batch_size=256, epochs=10, seed=0, W0=None, b0=N
                     p -= lr * p.grad / len(Xb)
                     p.grad = None
             if track:
-                result.trajectory.append((W.data.copy(), b.data.copy()))
+                result.trajectory.append((W.detach().numpy().copy(), b.detach().numpy().copy()))
         _record(result, net, X, y, X_test, y_test, echo)
-    result.W, result.b = W.data.copy(), b.data.copy()
+    result.W, result.b = W.detach().numpy().copy(), b.detach().numpy().copy()
     return result
 # --8<-- [end:scratch]
 
@@ -97,7 +99,8 @@ def train_concise(data, lr=0.1, batch_size=256, epochs=10, seed=0, W0=None, b0=N
     loss_fn = nn.CrossEntropyLoss()  # mean over the batch; fused softmax + log
     trainer = optim.SGD(net.parameters(), lr=lr)
     result = Result(W=None, b=None)
-    loader = DataLoader((X, y), batch_size=batch_size, shuffle=True, seed=seed)
+    manual_seed(seed)  # a new order every epoch, drawn from minigrad's one generator
+    loader = DataLoader((X, y), batch_size=batch_size, shuffle=True)
     for _ in tqdm(range(epochs), desc="concise", leave=False, disable=None):
         for Xb, yb in loader:
             loss = loss_fn(net(Xb), yb)
@@ -105,9 +108,9 @@ def train_concise(data, lr=0.1, batch_size=256, epochs=10, seed=0, W0=None, b0=N
             loss.backward()
             trainer.step()
             if track:
-                result.trajectory.append((net[1].weight.data.T.copy(), net[1].bias.data.copy()))
+                result.trajectory.append((net[1].weight.detach().numpy().T.copy(), net[1].bias.detach().numpy().copy()))
         _record(result, net, X, y, X_test, y_test, echo)
-    result.W, result.b = net[1].weight.data.T.copy(), net[1].bias.data.copy()
+    result.W, result.b = net[1].weight.detach().numpy().T.copy(), net[1].bias.detach().numpy().copy()
     return result
 # --8<-- [end:concise]
 
@@ -115,7 +118,7 @@ def train_concise(data, lr=0.1, batch_size=256, epochs=10, seed=0, W0=None, b0=N
 def _record(result, net, X, y, X_test, y_test, echo):
     """Evaluate on all training and test data after an epoch (outside the graph)."""
     with minigrad.no_grad():
-        train_logits, test_logits = net(minigrad.Tensor(X)).data, net(minigrad.Tensor(X_test)).data
+        train_logits, test_logits = net(minigrad.Tensor(X)).numpy(), net(minigrad.Tensor(X_test)).numpy()
     h = result.history
     h["train loss"].append(-np.log(qmean(train_logits, y)))  # mean cross-entropy = -log Qmean
     h["train acc"].append(accuracy(train_logits, y))

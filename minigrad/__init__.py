@@ -13,24 +13,32 @@ Examples
 array([2., 4.], dtype=float32)
 """
 
-from .autograd import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from . import autograd  # noqa: F401  (minigrad.autograd.grad, as torch.autograd.grad)
+from .autograd import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .registry import REGISTRY, explain
 from .scalar import Value
-from .tensor import Tensor, ones, tensor, zeros
+from .tensor import (Size, Tensor, bool_ as bool, float16, float32, float64, int8, int16, int32,  # noqa: A004
+                     int64, uint8)
 from .tensor_ops import ShapeError
+from .creation import *  # noqa: F401,F403  (tensor, zeros, normal, cat, ... as torch.*)
+from .creation import __all__ as _creation_names
+from . import random  # noqa: E402
 from . import functional, nn, optim  # noqa: E402  (reachable as attributes, as with torch)
 from .gradcheck import GradcheckError, gradcheck
 from .serialization import load, save
 
+half, double, long = float16, float64, int64  # torch's other names for them
 __version__ = "0.1.0"
 
 __all__ = [
-    "Value", "Tensor", "tensor", "zeros", "ones", "no_grad", "enable_grad", "is_grad_enabled",
+    "Value", "Tensor", "Size", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
     "detect_anomaly", "explain", "REGISTRY", "gradcheck", "GradcheckError", "ShapeError",
-    "functional", "nn", "optim", "data", "viz", "testing", "save", "load",
+    "autograd", "functional", "nn", "optim", "data", "viz", "testing", "save", "load", "random",
+    "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool",
+    *_creation_names,
 ]
 
-_LAZY = ("viz", "data", "testing", "metrics", "plot", "datasets")
+_LAZY = ("viz", "data", "testing", "metrics", "plot", "datasets", "utils", "vision", "d2l", "exercises")
 
 
 def __getattr__(name):

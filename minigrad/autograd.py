@@ -1,61 +1,74 @@
 """The graph core shared by both engines: nodes, one topological sort, one reverse pass.
 
-A result of an operation is a *node*. It remembers three things:
-
-``_parents``
-    the nodes it was computed from;
-``_vjps``
-    one vector-Jacobian product per parent: ``vjp(g)`` maps the gradient of the final
-    output with respect to this node (``g``) to its contribution to that parent's
-    gradient (the chain rule, one edge at a time);
-``_op``
-    the :class:`~minigrad.registry.OpSpec` that made it (its name, derivative, ...).
+A result of an operation is a *node*. It remembers its parents (the nodes it was
+computed from) and its ``_op``, the :class:`~minigrad.registry.OpSpec` whose VJPs map
+the gradient of the final output with respect to this node (``g``) to each parent's
+share of it — the chain rule, one edge at a time.
 
 Backpropagation is then: sort the graph so that every node comes after its parents,
 walk it backwards, and push gradients along the edges, adding up where a node feeds
-several others. That walk is :func:`reverse_pass`; ``backward()``, ``gradcheck``,
-``viz.draw`` and ``viz.backward_trace`` all use it.
+several others. That walk is :func:`reverse_pass`; ``backward()``, :func:`grad`,
+``gradcheck``, ``viz.draw`` and ``viz.backward_trace`` all use it.
 
-The one rule both engines follow (as PyTorch does):
+The rules both engines follow (as PyTorch does):
 
-* ``backward()`` *adds* into ``.grad``; gradients accumulate across separate graphs
-  until you reset them (``zero_grad()``).
-* ``backward()`` frees the graph it walked: a second ``backward()`` through the same
-  graph raises, unless the first passed ``retain_graph=True``.  (micrograd silently
-  double-counts here.)
+* ``backward()`` *adds* into ``.grad``; gradients accumulate until you reset them.
+* ``backward()`` frees the graph it walked — nodes let go of their parents and saved
+  values, so a kept loss no longer keeps every activation alive. A second
+  ``backward()`` through it raises, unless the first passed ``retain_graph=True``.
+* With ``create_graph=True`` the VJPs run on the graph's own nodes while recording, so
+  the gradients are themselves differentiable (gradients of gradients).
+* Grad mode (``no_grad``) is per thread.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
+import threading
 from typing import Any, Callable, Iterator
 
 import numpy as np
 
 __all__ = [
-    "Node",
-    "no_grad",
-    "enable_grad",
-    "is_grad_enabled",
-    "detect_anomaly",
-    "toposort",
-    "reverse_pass",
+    "Node", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
+    "toposort", "reverse_pass", "grad", "backward",
 ]
 
 
-class _State:
-    """Process-wide switches. Plain class attributes: read on every op, so kept cheap."""
+class _ThreadState(threading.local):
+    """Per-thread switches (class attributes are each new thread's defaults).
+
+    Read on every op, so kept as plain attributes: ``no_grad`` in one thread must not
+    stop another thread from recording.
+    """
 
     grad_enabled = True
     anomaly = False
     scope = None  # the nn.Module whose forward is running, so drawings can cluster its ops
 
 
+_State = _ThreadState()
+
+
 class _Switch:
-    """Base of the context managers below; also usable as a decorator."""
+    """A context manager that is also a decorator, with or without parentheses.
+
+    ``@no_grad`` and ``@no_grad()`` both work (as in PyTorch 2); on a generator function
+    the mode holds inside the generator's body each time it resumes, not only while
+    the generator object is created.
+    """
 
     attr = ""
-    value = False
+    value: Any = False
+
+    def __new__(cls, *args):
+        if len(args) == 1 and callable(args[0]) and cls.__init__ is _Switch.__init__:
+            return cls()(args[0])  # used bare, as @no_grad
+        return super().__new__(cls)
+
+    def __init__(self):
+        pass
 
     def __enter__(self):
         self._saved = getattr(_State, self.attr)
@@ -66,20 +79,50 @@ class _Switch:
         setattr(_State, self.attr, self._saved)
         return False
 
+    def clone(self) -> "_Switch":
+        """A fresh switch with the same setting (each ``with`` needs its own saved state)."""
+        new = object.__new__(type(self))
+        new.__dict__.update({k: v for k, v in self.__dict__.items() if k != "_saved"})
+        return new
+
     def __call__(self, fn: Callable) -> Callable:
+        if inspect.isgeneratorfunction(fn):
+            @functools.wraps(fn)
+            def generator(*args, **kwargs):
+                gen = fn(*args, **kwargs)
+                with self.clone():
+                    request = next(gen)
+                while True:
+                    try:
+                        response = yield request
+                    except GeneratorExit:
+                        gen.close()
+                        raise
+                    except BaseException as err:  # noqa: BLE001  (forward throw() into the body)
+                        with self.clone():
+                            request = gen.throw(err)
+                        continue
+                    with self.clone():
+                        try:
+                            request = gen.send(response)
+                        except StopIteration as stop:
+                            return stop.value
+
+            return generator
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with type(self)():
+            with self.clone():
                 return fn(*args, **kwargs)
 
         return wrapper
 
 
 class no_grad(_Switch):
-    """Context manager and decorator that stops recording the graph.
+    """Context manager and decorator that stops recording the graph (in this thread).
 
     Results computed inside have no parents and ``requires_grad=False``: use it for
-    parameter updates and evaluation.
+    parameter updates and evaluation. ``@no_grad`` works with or without parentheses.
 
     Examples
     --------
@@ -88,6 +131,11 @@ class no_grad(_Switch):
     >>> with minigrad.no_grad():
     ...     y = w * 2
     >>> y.requires_grad
+    False
+    >>> @minigrad.no_grad
+    ... def evaluate(x):
+    ...     return x * 2
+    >>> evaluate(w).requires_grad
     False
     """
 
@@ -106,6 +154,35 @@ class enable_grad(_Switch):
     """
 
     attr, value = "grad_enabled", True
+
+
+class set_grad_enabled(_Switch):
+    """Turn recording on or off: as a call (until changed) or as a context manager.
+
+    Parameters
+    ----------
+    mode : bool
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> with minigrad.set_grad_enabled(False):
+    ...     minigrad.is_grad_enabled()
+    False
+    >>> minigrad.is_grad_enabled()
+    True
+    """
+
+    attr = "grad_enabled"
+
+    def __init__(self, mode: bool):
+        self.value = bool(mode)
+        self._before = _State.grad_enabled
+        _State.grad_enabled = self.value  # takes effect now, as torch.set_grad_enabled(False)
+
+    def __exit__(self, *exc):
+        _State.grad_enabled = self._before
+        return False
 
 
 class detect_anomaly(_Switch):
@@ -130,7 +207,7 @@ class detect_anomaly(_Switch):
 
 
 def is_grad_enabled() -> bool:
-    """Return True when operations are being recorded (i.e. outside ``no_grad``).
+    """Return True when operations are being recorded in this thread (outside ``no_grad``).
 
     Examples
     --------
@@ -143,7 +220,7 @@ def is_grad_enabled() -> bool:
 
 def check_finite(values: Any, what: str, op: str, shapes: list) -> None:
     """Raise FloatingPointError if ``values`` holds NaN or inf (used by detect_anomaly)."""
-    arr = np.asarray(values)
+    arr = np.asarray(getattr(values, "_data", getattr(values, "data", values)))
     if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
         bad = "nan" if np.isnan(arr).any() else ("-inf" if np.any(arr == -np.inf) else "inf")
         shapes_text = ", ".join(str(tuple(s)) for s in shapes)
@@ -153,7 +230,7 @@ def check_finite(values: Any, what: str, op: str, shapes: list) -> None:
 
 
 class _Freed:
-    """Marks a node whose VJPs were released by a backward pass without retain_graph."""
+    """Marks a node whose graph was released by a backward pass without retain_graph."""
 
     def __repr__(self) -> str:
         return "<freed>"
@@ -165,35 +242,37 @@ FREED: Any = _Freed()
 class Node:
     """What both ``Value`` and ``Tensor`` are: one vertex of the computational graph.
 
-    Subclasses provide ``requires_grad``, ``_parents`` (a tuple) and ``_backward(g)``
-    (the chain rule at this node: ``(parent, gradient)`` pairs); their ``backward()``
-    decides where the gradients that :func:`reverse_pass` yields are kept.
-    Nodes hash by identity, so they can be dictionary keys even when ``==`` is
-    element-wise.
+    Subclasses provide ``requires_grad``, ``_parents`` (a tuple), ``_backward(g,
+    create_graph)`` (the chain rule at this node: ``(parent, gradient)`` pairs),
+    ``_free()`` (let go of parents and saved values) and ``_accumulate(g)``.
+    ``_op`` is the OpSpec that made the node, None for a leaf, :data:`FREED` once a
+    backward pass released it. Nodes hash by identity, so they can be dictionary keys
+    even when ``==`` is element-wise.
     """
 
-    __slots__ = ("_vjps", "_op")
+    __slots__ = ("_op",)
 
     @property
     def is_leaf(self) -> bool:
         """True for a node that was not computed by a recorded op (inputs, parameters)."""
-        return self._vjps is None
+        return self._op is None
 
     @property
     def op(self) -> str:
         """Name of the op that produced this node, or ``""`` for a leaf."""
-        return self._op.name if self._op is not None else ""
+        op = self._op
+        return "" if op is None else "<freed>" if op is FREED else op.name
 
 
 _DONE = object()  # stack marker: "the node under me has had all its parents visited"
 
 
-def toposort(root: Node) -> list:
-    """Return the nodes ``root`` depends on, each after all of its parents.
+def toposort(roots) -> list:
+    """Return the nodes ``roots`` depend on, each after all of its parents.
 
     Iterative depth-first search with an explicit stack, so a chain of a million ops
     does not hit Python's recursion limit (micrograd's recursive version stops near
-    1,000).
+    1,000). ``roots`` is one node or a list of them.
 
     Examples
     --------
@@ -204,7 +283,8 @@ def toposort(root: Node) -> list:
     """
     order: list = []
     visited: set = set()
-    stack = [root]
+    stack = list(roots) if isinstance(roots, (list, tuple)) else [roots]
+    stack.reverse()
     while stack:
         node = stack.pop()
         if node is _DONE:  # all parents of the node below the marker are in order
@@ -221,50 +301,136 @@ def toposort(root: Node) -> list:
     return order
 
 
-def reverse_pass(root: Node, seed: Any, free_graph: bool = False, record: bool = False) -> Iterator[tuple]:
-    """Walk the graph of ``root`` backwards, applying the chain rule edge by edge.
+def reverse_pass(roots, seeds, free_graph: bool = False, record: bool = False,
+                 create_graph: bool = False) -> Iterator[tuple]:
+    """Walk the graph of ``roots`` backwards, applying the chain rule edge by edge.
 
     Yields ``(node, grad, contributions)`` in reverse topological order, where ``grad``
     is d(root)/d(node) summed over every path, and ``contributions`` lists
     ``(parent, gradient it sent to that parent)`` when ``record`` is true (the
-    step-by-step trace wants them; ``backward()`` does not). Gradients from several paths are
-    added by building new arrays, never in place, because a VJP may hand the same
+    step-by-step trace wants them; ``backward()`` does not). Gradients from several paths
+    are added by building new arrays, never in place, because a VJP may hand the same
     array to two parents (``add`` passes ``g`` through to both).
 
     Parameters
     ----------
-    root : Node
-        The output to differentiate.
-    seed : float or ndarray
-        d(loss)/d(root); 1.0 for a scalar loss.
+    roots : Node or list of Node
+        The outputs to differentiate.
+    seeds : gradient or list of gradients
+        d(loss)/d(root) for each root; 1.0 for a scalar loss.
     free_graph : bool
-        Release each node's VJPs once used (what ``backward()`` does by default).
+        Release each node's parents and saved values once used (``backward()``'s default).
+    create_graph : bool
+        Run the VJPs on nodes while recording, so the gradients form a graph too.
     """
-    grads = {root: seed}
+    if not isinstance(roots, (list, tuple)):
+        roots, seeds = [roots], [seeds]
+    grads: dict = {}
+    for root, seed in zip(roots, seeds):
+        grads[root] = seed if root not in grads else grads[root] + seed
     anomaly = _State.anomaly
-    for node in reversed(toposort(root)):
+    order = toposort(list(roots))
+    for node in reversed(order):
         g = grads.pop(node, None)
-        if g is None:  # no path from this node to root needs a gradient
+        if g is None:  # no path from this node to a root needs a gradient
             continue
-        if node._vjps is None:  # a leaf: nothing above it
+        op = node._op
+        if op is None:  # a leaf: nothing above it
             yield node, g, ()
             continue
-        if node._vjps is FREED:
+        if op is FREED:
             raise RuntimeError(
-                f"Trying to backward through the graph a second time (at op '{node.op}'): "
-                "its saved values were freed by the first backward(). Pass "
-                "retain_graph=True to the first backward() call if you need to do this."
+                "Trying to backward through the graph a second time (or directly access saved "
+                "values after they have already been freed): the first backward() released them. "
+                "Pass retain_graph=True to the first backward() call if you need to do this."
             )
         contributions = [] if record else ()
-        for parent, pg in node._backward(g):  # the chain rule at this node, one VJP per input
-            if not parent.requires_grad:  # a constant: its gradient is not kept
-                continue
+        for parent, pg in node._backward(g, create_graph):  # the chain rule at this node
             if anomaly:
-                check_finite(pg, "backward", node.op, [p.shape for p in node._parents])
+                check_finite(pg, "backward", op.name, [p.shape for p in node._parents])
             prev = grads.get(parent)
             grads[parent] = pg if prev is None else prev + pg
             if record:
                 contributions.append((parent, pg))
-        if free_graph:
-            node._vjps = FREED
+        if free_graph:  # its VJPs have run: let go of parents and saved values now
+            node._free()
         yield node, g, contributions
+
+
+def _run_backward(roots: list, seeds: list, retain_graph, create_graph: bool):
+    """The walk shared by :func:`backward` and :func:`grad` (grad mode set as asked)."""
+    retain = create_graph if retain_graph is None else retain_graph
+    mode = enable_grad() if create_graph else no_grad()
+    with mode:
+        yield from reverse_pass(roots, seeds, free_graph=not retain, create_graph=create_graph)
+
+
+def _as_list(x) -> list:
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False) -> None:
+    """Add the gradients of ``tensors`` into ``.grad`` of every leaf that requires grad.
+
+    ``minigrad.autograd.backward([a, b])`` is ``a.backward(); b.backward()`` in one pass.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    >>> minigrad.autograd.backward([(x * x).sum(), x.sum()])
+    >>> x.grad
+    tensor([3., 5.])
+    """
+    roots = _as_list(tensors)
+    given = _as_list(grad_tensors) if grad_tensors is not None else [None] * len(roots)
+    if len(given) != len(roots):
+        raise ValueError(f"backward: {len(roots)} tensors but {len(given)} grad_tensors")
+    seeds = [root._seed(g, "backward") for root, g in zip(roots, given)]
+    for node, g, _ in _run_backward(roots, seeds, retain_graph, create_graph):
+        if node._op is None or node._retains_grad:
+            node._accumulate(g, create_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bool = False,
+         allow_unused: bool = False) -> tuple:
+    """Return d(outputs)/d(inputs) as a tuple, without touching any ``.grad``.
+
+    As ``torch.autograd.grad``: ``grad_outputs`` seeds each output (needed for
+    non-scalar outputs); an input the outputs do not depend on raises unless
+    ``allow_unused=True`` (then its gradient is None); ``create_graph=True`` returns
+    gradients that carry a graph, so they can be differentiated again.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.tensor(3.0, requires_grad=True)
+    >>> (dy,) = minigrad.autograd.grad(x ** 3, x, create_graph=True)   # 3x^2
+    >>> (d2y,) = minigrad.autograd.grad(dy, x)                          # 6x
+    >>> float(dy), float(d2y)
+    (27.0, 18.0)
+    """
+    outs, ins = _as_list(outputs), _as_list(inputs)
+    given = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outs)
+    if len(given) != len(outs):
+        raise ValueError(f"grad: {len(outs)} outputs but {len(given)} grad_outputs")
+    for i, x in enumerate(ins):
+        if not getattr(x, "requires_grad", False):
+            raise RuntimeError(f"grad: input {i} does not require grad, so it has no gradient")
+    seeds = [out._seed(g, "grad") for out, g in zip(outs, given)]
+    wanted = set(ins)
+    found: dict = {}
+    for node, g, _ in _run_backward(outs, seeds, retain_graph, create_graph):
+        if node in wanted:
+            found[node] = g
+    result = []
+    for i, x in enumerate(ins):
+        if x not in found:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad: input {i} (shape {tuple(x.shape)}) was not used to compute the outputs; "
+                    "pass allow_unused=True if this is what you want")
+            result.append(None)
+        else:
+            result.append(x._wrap_grad(found[x], create_graph))
+    return tuple(result)

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import math
+import numbers
 import os
 import tempfile
 import urllib.request
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -57,15 +60,28 @@ MAX_IDX_BYTES = 1 << 30  # 1 GiB: far above MNIST (47 MB), far below an absurd h
 
 
 class DatasetError(ValueError):
-    """A data file is missing, corrupt or inconsistent; the message names the file."""
+    """A data file is missing, corrupt or inconsistent; the message names the file.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "bad-idx"); _ = open(p, "wb").write(b"oops")
+    >>> try:
+    ...     read_idx(p)
+    ... except DatasetError as err:
+    ...     print("bad-idx" in str(err) and "magic" in str(err))
+    True
+    """
 
 
 def read_idx(path) -> np.ndarray:
     """Read one IDX file (``.gz`` or raw) into an array, refusing anything malformed.
 
     Checks the magic number, the element type, the number of dimensions, that the
-    header's sizes are not absurd (over 1 GiB), and that the data is exactly as long
-    as the header says (truncated and over-long files are both refused).
+    header's sizes are not absurd (over 1 GiB, computed in exact integers so that no
+    product of dimensions can wrap around), that a gzip stream is intact, and that the
+    data is exactly as long as the header says (truncated and over-long files are both
+    refused). Every fault is a :class:`DatasetError` naming the file.
 
     Examples
     --------
@@ -93,14 +109,16 @@ def read_idx(path) -> np.ndarray:
                 raise DatasetError(f"{path}: truncated IDX header")
             dims = tuple(int(d) for d in np.frombuffer(dims_raw, dtype=">u4"))
             dtype = np.dtype(_IDX_DTYPES[code])
-            expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+            expected = math.prod(dims) * dtype.itemsize  # Python ints: exact, never overflows
             if expected > MAX_IDX_BYTES:
-                raise DatasetError(f"{path}: header dimensions {dims} would need {expected / 2**30:.1f} GiB; refusing")
+                raise DatasetError(f"{path}: header dimensions {dims} would need {expected / 2**30:.4g} GiB, "
+                                   f"over the {MAX_IDX_BYTES / 2**30:g} GiB limit; refusing")
             data = f.read(expected + 1)  # one byte more than promised tells an over-long file
-    except (OSError, EOFError, gzip.BadGzipFile) as err:
-        if isinstance(err, FileNotFoundError):
+    except (OSError, EOFError, zlib.error) as err:  # gzip.BadGzipFile is an OSError
+        if isinstance(err, (FileNotFoundError, PermissionError, IsADirectoryError)):
             raise
-        raise DatasetError(f"{path}: cannot be read as (gzipped) IDX: {err}") from None
+        raise DatasetError(f"{path}: cannot be read as (gzipped) IDX: corrupt or truncated compressed "
+                           f"data ({type(err).__name__}: {err})") from None
     if len(data) != expected:
         problem = "truncated" if len(data) < expected else "longer than its header says"
         raise DatasetError(f"{path}: {problem}: header dimensions {dims} need {expected} bytes of data")
@@ -179,8 +197,14 @@ def _load_idx_pair(name: str, split: str, root, download: bool):
                            f"got {images.shape} and {labels.shape}")
     if len(images) != len(labels):
         raise DatasetError(f"{paths[0]} has {len(images)} images but {paths[1]} has {len(labels)} labels")
-    if labels.size and labels.max() > 9:
-        raise DatasetError(f"{paths[1]}: label {labels.max()} is outside the 10 classes 0..9")
+    if images.dtype != np.uint8:
+        raise DatasetError(f"{paths[0]}: images have element type {images.dtype}; MNIST-format images are uint8")
+    if labels.dtype.kind not in "iu":
+        raise DatasetError(f"{paths[1]}: labels have element type {labels.dtype}; class labels must be integers")
+    bad = labels[(labels < 0) | (labels > 9)]
+    if bad.size:
+        raise DatasetError(f"{paths[1]}: label {bad[0]} is outside the 10 classes 0..9 "
+                           f"({bad.size} label(s) out of range)")
     return images.astype(np.float32) / 255.0, labels.astype(np.int64)
 
 
@@ -212,7 +236,14 @@ def load_mnist(root=None, split: str = "train", download: bool = True):
 
 def load_fashion_mnist(root=None, split: str = "train", download: bool = True):
     """Fashion-MNIST (Zalando): same format and API as :func:`load_mnist`; class names
-    in :data:`FASHION_CLASSES`."""
+    in :data:`FASHION_CLASSES`.
+
+    Examples
+    --------
+    >>> X, y = load_fashion_mnist("../data", split="test", download=False)  # doctest: +SKIP
+    >>> FASHION_CLASSES[int(y[0])]                                          # doctest: +SKIP
+    'ankle boot'
+    """
     return _load_idx_pair("fashion-mnist", split, root, download)
 
 
@@ -222,12 +253,23 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0):
     Returns ``((X_train, y_train), (X_test, y_test))`` with images (N, 8, 8) float32
     scaled to [0, 1] and labels int64. Works offline: the data ships with scikit-learn.
 
+    Parameters
+    ----------
+    test_fraction : float
+        Share of the images held out for testing, in [0, 1).
+    seed : int
+        Seed of the split (the same split every time by default).
+
     Examples
     --------
     >>> (X, y), (X_test, y_test) = load_digits()
     >>> X.shape, X_test.shape, X.dtype
     ((1438, 8, 8), (359, 8, 8), dtype('float32'))
     """
+    if isinstance(test_fraction, (bool, np.bool_)) or not isinstance(test_fraction, numbers.Real):
+        raise TypeError(f"load_digits: test_fraction must be a number in [0, 1), got {test_fraction!r}")
+    if not 0 <= test_fraction < 1:  # also refuses NaN
+        raise ValueError(f"load_digits: test_fraction must be in [0, 1), got {test_fraction}")
     try:
         from sklearn.datasets import load_digits as sk_digits
     except ImportError:  # pragma: no cover - depends on the environment

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tensor import Tensor, _apply, as_array
+from .tensor import Tensor, apply_op
 
 __all__ = ["linear", "softmax", "log_softmax", "cross_entropy", "mse_loss"]
 
@@ -49,11 +49,11 @@ def linear(x, weight, bias=None) -> Tensor:
     (2, 4)
     """
     x = _tensor(x)
-    return x @ weight.T if bias is None else _apply("linear", x, weight, bias)
+    return x @ weight.T if bias is None else apply_op("linear", x, weight, bias)
 
 
-def log_softmax(x, axis: int = -1) -> Tensor:
-    r"""Log of the softmax along ``axis``: \(x_i - \log\sum_j e^{x_j}\).
+def log_softmax(x, dim: int = -1, *, axis=None) -> Tensor:
+    r"""Log of the softmax along ``dim``: \(x_i - \log\sum_j e^{x_j}\) (``Tensor.log_softmax``).
 
     Composed from ``sub`` and the stable ``logsumexp`` primitive, so it stays finite
     for logits of any size.
@@ -65,12 +65,11 @@ def log_softmax(x, axis: int = -1) -> Tensor:
     >>> log_softmax(minigrad.tensor([0.0, 0.0])).exp().tolist()
     [0.5, 0.5]
     """
-    x = _tensor(x)
-    return x - x.logsumexp(axis=axis, keepdims=True)
+    return _tensor(x).log_softmax(dim if axis is None else axis)
 
 
-def softmax(x, axis: int = -1) -> Tensor:
-    r"""Softmax along ``axis``: \(e^{x_i} / \sum_j e^{x_j}\), as ``exp(log_softmax(x))``.
+def softmax(x, dim: int = -1, *, axis=None) -> Tensor:
+    r"""Softmax along ``dim``: \(e^{x_i} / \sum_j e^{x_j}\), as ``exp(log_softmax(x))``.
 
     Examples
     --------
@@ -80,7 +79,7 @@ def softmax(x, axis: int = -1) -> Tensor:
     >>> round(float(p.sum()), 6)
     1.0
     """
-    return log_softmax(x, axis).exp()
+    return _tensor(x).softmax(dim if axis is None else axis)
 
 
 def _check_targets(logits: Tensor, target) -> np.ndarray:
@@ -126,15 +125,18 @@ def cross_entropy(logits, target, reduction: str = "mean", fused: bool = True) -
     >>> z = minigrad.tensor([[2.0, 0.0, 0.0]], requires_grad=True)
     >>> loss = cross_entropy(z, [0])
     >>> loss.backward()
-    >>> z.grad.round(3)   # softmax - onehot
+    >>> z.grad.numpy().round(3)   # softmax - onehot
     array([[-0.213,  0.107,  0.107]], dtype=float32)
     """
     _check_reduction(reduction)
     logits = _tensor(logits)
+    if logits.dtype.kind != "f":
+        raise TypeError(f"cross_entropy: logits must be floating point, got {logits.dtype} "
+                        "(integer scores would be truncated; convert with .float())")
     t = _check_targets(logits, target)
     if fused:
-        return _apply("cross_entropy", logits, target=t, reduction=reduction)
-    picked = log_softmax(logits, axis=1)[np.arange(len(t)), t]
+        return apply_op("cross_entropy", logits, target=t, reduction=reduction)
+    picked = logits.log_softmax(1)[np.arange(len(t)), t]
     return _reduce(-picked, reduction)
 
 
@@ -153,7 +155,7 @@ def mse_loss(pred, target, reduction: str = "mean") -> Tensor:
     """
     _check_reduction(reduction)
     pred = _tensor(pred)
-    target = target if isinstance(target, Tensor) else Tensor(as_array(target, dtype=pred.dtype))
+    target = _tensor(target)  # None or strings raise here, naming what was given
     if pred.shape != target.shape:
         raise ValueError(
             f"mse_loss: pred has shape {pred.shape} but target has shape {target.shape}; "

@@ -1,27 +1,57 @@
 """The tensor engine: :class:`Tensor`, a NumPy array that records the ops applied to it.
 
-Unlike ``Value``, only *leaves* that require a gradient (inputs, parameters) keep
-``.grad`` after ``backward()``, as in PyTorch; call ``retain_grad()`` on an
-intermediate result to keep its gradient too. ``.data`` and ``.grad`` are NumPy arrays.
+The file reads top to bottom as the engine works: how data becomes a tensor (one
+conversion, one dtype rule, one axis normaliser), how an op is recorded
+(:func:`apply_op`), how gradients flow back, the differentiable ops, the compositions
+built from them, and last the conveniences that stay outside the graph.
+
+As in PyTorch, only *leaves* that require a gradient (inputs, parameters) keep
+``.grad`` after ``backward()`` (``retain_grad()`` keeps an intermediate's);
+``.data`` and ``.grad`` are Tensors; every in-place change is counted, and a
+backward pass that would read a changed value raises instead of using it.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 
 from . import tensor_ops  # noqa: F401  (registers the tensor primitives)
-from .autograd import Node, _State, check_finite, reverse_pass
+from .autograd import FREED, Node, _State, backward as _backward_roots, check_finite
+from .random import default_generator
 from .registry import REGISTRY
-from .tensor_ops import ShapeError, sum_to_shape
+from .tensor_ops import ShapeError, call, sum_to_shape
 
-__all__ = ["Tensor", "tensor", "zeros", "ones", "as_array"]
+__all__ = ["Tensor", "Size", "apply_op", "as_array", "to_numpy", "result_type", "normalize_axes",
+           "float32", "float64", "float16", "int8", "int16", "int32", "int64", "uint8", "bool_"]
+
+# ------------------------------------------------------------------ construction
+
+float16, float32, float64 = np.dtype("float16"), np.dtype("float32"), np.dtype("float64")
+int8, int16, int32, int64, uint8, bool_ = (np.dtype(n) for n in ("int8", "int16", "int32", "int64", "uint8", "bool"))
+_DEFAULT_FLOAT = float32  # PyTorch's default dtype: what Python floats become
+_PY_TYPES = {float: float64, int: int64, bool: bool_}  # dtype=float means float64, as in torch
+
+
+def _dtype(dtype):
+    """A dtype argument (np.float32, "float32", minigrad.float32, float) as a NumPy dtype."""
+    try:
+        dt = _PY_TYPES.get(dtype) or np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype {dtype!r} is not a dtype (use e.g. minigrad.float32)") from None
+    if dt.kind not in "biuf":
+        raise TypeError(f"dtype {dt} is not supported: tensors hold bool, integer or float numbers")
+    return dt
 
 
 def as_array(data, dtype=None, copy: bool = False) -> np.ndarray:
-    """The one place that turns user data into an array for a Tensor.
+    """The one place that turns user data into the array of a Tensor.
 
     Python floats (and lists of them) become float32, PyTorch's default; Python ints
-    become int64; NumPy arrays keep their dtype. Non-numeric or ragged data raises.
+    int64; bools bool; NumPy arrays and Tensors keep their dtype. ``None``, strings,
+    ragged lists and other objects raise :class:`TypeError` naming what was given —
+    even with ``dtype=`` (NumPy would turn None into NaN and parse "1" as 1.0).
 
     Examples
     --------
@@ -29,22 +59,250 @@ def as_array(data, dtype=None, copy: bool = False) -> np.ndarray:
     dtype('float32')
     >>> as_array(np.zeros(2)).dtype
     dtype('float64')
+    >>> as_array(None, dtype="float32")
+    Traceback (most recent call last):
+    ...
+    TypeError: tensor(): data must be numbers (bool, int or float), got NoneType None
     """
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     from_python = not isinstance(data, (np.ndarray, np.generic))
     try:
-        arr = np.array(data, dtype=dtype, copy=copy or None)
-    except (ValueError, TypeError) as err:
+        arr = np.array(data, copy=copy or None) if not from_python else np.array(data)
+    except (ValueError, TypeError) as err:  # ragged lists
         raise TypeError(f"tensor(): cannot make a numeric array from {type(data).__name__}: {err}") from None
     if arr.dtype.kind not in "biuf":
-        raise TypeError(
-            f"tensor(): data must be numbers (bool, int or float), got dtype {arr.dtype} "
-            f"from {type(data).__name__}"
-        )
-    if dtype is None and from_python and arr.dtype == np.float64:
-        arr = arr.astype(np.float32)
+        shown = repr(data) if len(repr(data)) < 60 else repr(data)[:57] + "..."
+        raise TypeError(f"tensor(): data must be numbers (bool, int or float), got {type(data).__name__} {shown}")
+    if dtype is not None:
+        target = _dtype(dtype)
+        if arr.dtype != target:
+            arr = arr.astype(target)
+    elif from_python and arr.dtype == float64:
+        arr = arr.astype(_DEFAULT_FLOAT)
     return arr
+
+
+def to_numpy(x) -> np.ndarray:
+    """The array behind a Tensor (shared, no check), or ``np.asarray`` of anything else.
+
+    For code inside minigrad (metrics, drawings) that reads values outside the graph.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> to_numpy(minigrad.tensor([1.0], requires_grad=True))
+    array([1.], dtype=float32)
+    """
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _init(t: "Tensor", array: np.ndarray, requires_grad: bool = False) -> "Tensor":
+    """Fill a Tensor's slots around an array that is already valid: the one constructor."""
+    t._data, t._grad, t.requires_grad, t.label = array, None, requires_grad, ""
+    t._parents, t._op, t._kwargs, t._saved, t._vc = (), None, None, None, [0]
+    t._retains_grad, t._scope = False, None
+    return t
+
+
+def _make(array: np.ndarray, requires_grad: bool = False) -> "Tensor":
+    """A new leaf around an array that is already valid (skips :func:`as_array`)."""
+    return _init(_new(Tensor), array, requires_grad)
+
+
+_new = object.__new__
+
+
+def _category(dt: np.dtype) -> int:
+    return 2 if dt.kind == "f" else 0 if dt.kind == "b" else 1
+
+
+def _promote(a, b):
+    """PyTorch's promote_types: a float wins over any integer (int64 + float32 = float32)."""
+    if a is None or b is None:
+        return a if b is None else b
+    ca, cb = _category(a), _category(b)
+    if ca != cb:
+        return a if ca > cb else b
+    return np.promote_types(a, b)
+
+
+def result_type(*operands) -> np.dtype:
+    """The one dtype rule: PyTorch's type promotion for the operands of an op.
+
+    Operands come in three priorities — tensors with dimensions, 0-d tensors (and NumPy
+    scalars), Python numbers — and a lower one only changes the result when it is of a
+    higher *category* (bool < integer < float). So float32 stays float32 against int64
+    tensors, NumPy integers and Python floats, and int64 + 2.5 is float32.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.zeros(2)                                  # float32
+    >>> result_type(x, minigrad.tensor([1, 2])), result_type(x, np.float64(2.0))
+    (dtype('float32'), dtype('float32'))
+    >>> result_type(minigrad.tensor([1, 2]), 2.5)
+    dtype('float32')
+    """
+    dim = zero = wrapped = None
+    for x in operands:
+        if isinstance(x, (Tensor, np.ndarray, np.generic)):
+            dt = x.dtype
+            if x.ndim:
+                dim = _promote(dim, dt)
+            else:
+                zero = _promote(zero, dt)
+        elif isinstance(x, bool):
+            wrapped = _promote(wrapped, bool_)
+        elif isinstance(x, int):
+            wrapped = _promote(wrapped, int64)
+        elif isinstance(x, float):
+            wrapped = _promote(wrapped, _DEFAULT_FLOAT)
+        else:
+            dim = _promote(dim, as_array(x).dtype)  # lists: converted as tensor() would
+    rest = _combine(zero, wrapped)
+    return _combine(dim, rest)
+
+
+def _combine(higher, lower):
+    """Mix two priority groups: the lower one counts only if its category is higher."""
+    if higher is None or lower is None:
+        return higher if lower is None else lower
+    if _category(lower) > _category(higher):
+        return _promote(higher, lower) if _category(lower) == 2 else lower
+    return higher
+
+
+def normalize_axes(axes, ndim: int, op: str):
+    """The one axis normaliser: None, an int or a sequence -> None or a tuple of axes >= 0.
+
+    Negative axes count from the end; a 0-d tensor accepts axis 0 and -1 (as PyTorch).
+
+    Examples
+    --------
+    >>> normalize_axes(-1, 3, "sum"), normalize_axes((0, -2), 3, "sum"), normalize_axes(0, 0, "sum")
+    ((2,), (0, 1), ())
+    >>> normalize_axes(2, 2, "sum")
+    Traceback (most recent call last):
+    ...
+    IndexError: sum: dimension 2 is out of range for a tensor with 2 dimensions (expected -2..1)
+    """
+    if axes is None:
+        return None
+    many = isinstance(axes, (tuple, list))
+    items = tuple(axes) if many else (axes,)
+    bound = max(ndim, 1)
+    out = []
+    for a in items:
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{op}: a dimension must be an int, got {type(a).__name__} {a!r}")
+        if not -bound <= a < bound:
+            raise IndexError(f"{op}: dimension {a} is out of range for a tensor with {ndim} dimensions "
+                             f"(expected {-bound}..{bound - 1})")
+        out.append(int(a) % bound)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: dimension {items} names an axis twice")
+    return () if ndim == 0 else tuple(out)
+
+
+def _shape_args(args, op: str) -> tuple:
+    """``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` all mean shape (2, 3): parsed once, here."""
+    shape = tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list, Size)) else tuple(args)
+    for n in shape:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"{op}: a size must be an int, got {type(n).__name__} {n!r} in {shape}")
+    return tuple(int(n) for n in shape)
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple, as ``torch.Size``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.zeros(2, 3).size(), minigrad.zeros(2, 3).size(-1)
+    ((2, 3), 3)
+    """
+
+    def numel(self) -> int:
+        """Product of the sizes."""
+        return int(np.prod(self, dtype=np.int64))
+
+    __repr__ = tuple.__repr__  # prints as (2, 3), in messages too
+
+
+# ------------------------------------------------------------------ recording
+
+def _operand(x, dtype) -> "Tensor":
+    """A non-Tensor operand (number, list, array) as a constant leaf of ``dtype``."""
+    return _make(np.asarray(x, dtype=dtype) if isinstance(x, (int, float, np.generic)) else as_array(x, dtype))
+
+
+def apply_op(name: str, *operands, **kwargs) -> "Tensor":
+    """Run the registered tensor primitive ``name`` and, when recording, link the result in.
+
+    The public way to call an op you registered yourself (see ``examples/custom_op.py``).
+    Operands are promoted to one dtype (:func:`result_type`); ops registered with
+    ``floats=True`` promote integers to float32. NumPy's errors are re-raised naming
+    the op and its operands.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> apply_op("mul", minigrad.tensor([1.0, 2.0]), 3).tolist()
+    [3.0, 6.0]
+    """
+    spec = REGISTRY[name]
+    a0 = operands[0]
+    if len(operands) == 1 or (len(operands) == 2 and isinstance(a0, Tensor) and isinstance(operands[1], Tensor)
+                              and a0._data.dtype == operands[1]._data.dtype):
+        dtype = None  # the common case, decided without the general rule
+    else:
+        dtype = result_type(*operands)
+    parents, arrays, requires_grad = [], [], False
+    for x in operands:
+        if not isinstance(x, Tensor):
+            x = _operand(x, dtype if dtype is not None else a0.dtype)
+        a = x._data
+        if dtype is not None and a.dtype != dtype:
+            a = a.astype(dtype)
+        parents.append(x)
+        arrays.append(a)
+        requires_grad = requires_grad or x.requires_grad
+    if spec.floats and arrays[0].dtype.kind != "f":
+        arrays = [a.astype(_DEFAULT_FLOAT) if a.dtype.kind != "f" else a for a in arrays]
+    try:
+        data = spec.tensor(*arrays, **kwargs)
+    except ShapeError:
+        raise
+    except (ValueError, TypeError, IndexError) as err:
+        raise _op_error(name, arrays, err) from None
+    if _State.anomaly:
+        check_finite(data, "forward", name, [a.shape for a in arrays])
+    out = _make(data if type(data) is np.ndarray else np.asarray(data))
+    out._scope = _State.scope
+    if requires_grad and _State.grad_enabled:
+        out.requires_grad, out._parents, out._op, out._kwargs = True, tuple(parents), spec, kwargs
+        out._saved = tuple(p._vc[0] for p in parents)  # versions, to catch later in-place edits
+    return out
+
+
+def _op_error(name: str, arrays: list, err: Exception) -> Exception:
+    """NumPy's error, saying which op and operands it was about (and whether shapes are to blame)."""
+    described = ", ".join(f"{a.shape} {a.dtype}" for a in arrays)
+    if len(arrays) > 1 and isinstance(err, ValueError):
+        try:
+            np.broadcast_shapes(*(a.shape for a in arrays))
+        except ValueError:
+            if name in ("add", "sub", "mul", "div", "pow", "where"):
+                return ShapeError(f"{name}: shapes {' and '.join(str(a.shape) for a in arrays)} "
+                                  "cannot be broadcast together")
+    return type(err)(f"{name}: {err} (operands: {described})")
+
+
+# ------------------------------------------------------------------ the Tensor
+
+_MaxResult = namedtuple("max", ["values", "indices"])
 
 
 class Tensor(Node):
@@ -53,10 +311,10 @@ class Tensor(Node):
     Parameters
     ----------
     data : array_like
-        Numbers; converted by :func:`as_array` (not copied if already an ndarray).
+        Numbers; converted by :func:`as_array` (an ndarray is not copied).
     requires_grad : bool
         Record operations on this tensor so that ``backward()`` can fill ``.grad``.
-    dtype : numpy dtype, optional
+    dtype : dtype, optional
     label : str, optional
         A name shown in graph drawings.
 
@@ -67,57 +325,98 @@ class Tensor(Node):
     >>> loss = (w * w).sum()
     >>> loss.backward()
     >>> w.grad
-    array([ 2., -4.], dtype=float32)
+    tensor([ 2., -4.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "label", "_parents", "_retains_grad", "_scope", "_kwargs")
-    __array_ufunc__ = None  # ndarray + Tensor: NumPy steps aside so Tensor.__radd__ runs
+    __slots__ = ("_data", "_grad", "requires_grad", "label", "_parents", "_kwargs", "_saved", "_vc",
+                 "_retains_grad", "_scope", "__weakref__")
     __hash__ = Node.__hash__  # == is element-wise, hashing stays by identity
+    _record = staticmethod(apply_op)  # what tensor_ops.call uses on a Tensor
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, label: str = ""):
-        self.data = as_array(data, dtype)
-        self.grad = None
-        self.requires_grad_(bool(requires_grad))
+        _init(self, as_array(data, dtype))
         self.label = label
-        self._retains_grad, self._scope = False, None
-        self._parents, self._vjps, self._op, self._kwargs = (), None, None, None
+        if requires_grad:
+            self.requires_grad_(True)
 
-    # ----------------------------------------------------------- graph bookkeeping
-    def _backward(self, g):
+    # ---------------------------------------------------------- backward
+    def _check_versions(self) -> None:
+        """Raise if an input this node saved was changed in place after the forward."""
+        for i, (p, v) in enumerate(zip(self._parents, self._saved)):
+            if p._vc[0] != v:
+                name = f" '{p.label}'" if p.label else ""
+                raise RuntimeError(
+                    f"one of the tensors needed for gradient computation has been modified by an in-place "
+                    f"operation: input {i}{name} of '{self._op.name}' (shape {tuple(p.shape)}, {p.dtype}) is at "
+                    f"version {p._vc[0]}; expected version {v}. Change it after backward(), or compute "
+                    "on a copy (x.clone()).")
+
+    def _backward(self, g, create_graph: bool = False):
         """(parent, gradient) for each input that requires grad. Every gradient passes
         through ``_conform``: the one place where broadcasting is undone."""
-        return [(p, p._conform(vjp(g))) for p, vjp in zip(self._parents, self._vjps) if p.requires_grad]
+        self._check_versions()
+        op, kw = self._op, self._kwargs
+        if create_graph:  # the VJPs run on nodes while recording: the gradient gets a graph
+            g = g if isinstance(g, Tensor) else _make(np.asarray(g))
+            inputs, out = self._parents, self
+        else:
+            inputs, out = [p._data for p in self._parents], self._data
+        return [(p, p._conform(vjp(g, *inputs, out, **kw)))
+                for p, vjp in zip(self._parents, op.tensor_vjps) if p.requires_grad]
 
     def _conform(self, g):
-        g = sum_to_shape(g, self.data.shape) if g.shape != self.data.shape else g
-        return g if g.dtype == self.data.dtype else g.astype(self.data.dtype)
+        """The gradient in this tensor's shape (broadcast undone) and dtype."""
+        if g.shape != self._data.shape:
+            g = sum_to_shape(g, self._data.shape)
+        if g.dtype != self._data.dtype:
+            g = call("cast", g, dtype=self._data.dtype) if isinstance(g, Tensor) else np.asarray(g, self._data.dtype)
+        return g
 
-    def _accumulate(self, g):
-        if self._vjps is None or self._retains_grad:
-            # a VJP may share one array between several nodes: store a private copy
-            self.grad = np.array(g) if self.grad is None else self.grad + g
+    def _free(self) -> None:
+        """Let go of parents and saved values once backward() used them."""
+        self._parents, self._op, self._kwargs, self._saved = (), FREED, None, None
 
-    def retain_grad(self) -> "Tensor":
-        """Keep ``.grad`` on this intermediate result after ``backward()``."""
-        self._retains_grad = True
-        return self
+    def _accumulate(self, g, create_graph: bool = False) -> None:
+        if create_graph or (self._grad is not None and self._grad.requires_grad):
+            g = g if isinstance(g, Tensor) else _make(np.asarray(g))
+            self._grad = g if self._grad is None else self._grad + g
+        elif self._grad is None:
+            self._grad = _make(np.array(g))  # a VJP may share one array between nodes: a private copy
+        else:
+            np.add(self._grad._data, g, out=self._grad._data)  # accumulate in place, as PyTorch
+            self._grad._vc[0] += 1
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
-        """Set ``requires_grad`` in place and return self (PyTorch's spelling)."""
-        if requires_grad and self.data.dtype.kind != "f":
-            raise TypeError(f"only floating-point tensors can require gradients, got dtype {self.data.dtype}")
-        self.requires_grad = requires_grad
-        return self
+    def _seed(self, gradient, what: str):
+        if not self.requires_grad:
+            raise RuntimeError(
+                f"{what}() on a tensor that does not require grad: none of its inputs has "
+                "requires_grad=True, or it was computed under no_grad()")
+        if gradient is None:
+            if self._data.size != 1:
+                raise RuntimeError(
+                    f"{what}() without a gradient needs a scalar output, got shape {tuple(self.shape)}; "
+                    "pass gradient= (same shape) or reduce first, e.g. loss.sum()")
+            return np.ones_like(self._data)
+        seed = gradient if isinstance(gradient, Tensor) and gradient.requires_grad else as_array(gradient, self.dtype)
+        if seed.shape != self._data.shape:
+            raise ShapeError(f"{what}(): gradient has shape {tuple(seed.shape)} but the output has shape {tuple(self.shape)}")
+        return seed
 
-    def backward(self, gradient=None, retain_graph: bool = False) -> None:
+    def _wrap_grad(self, g, create_graph: bool):
+        return g if isinstance(g, Tensor) else _make(np.array(g))
+
+    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False) -> None:
         """Add d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
 
         Parameters
         ----------
         gradient : array_like, optional
             d(loss)/d(self), needed when ``self`` is not a scalar.
-        retain_graph : bool
-            Keep the graph so that ``backward()`` can run through it again.
+        retain_graph : bool, optional
+            Keep the graph so that ``backward()`` can run through it again (default:
+            ``create_graph``).
+        create_graph : bool
+            Record the backward pass, so that ``.grad`` can be differentiated again.
 
         Examples
         --------
@@ -125,295 +424,531 @@ class Tensor(Node):
         >>> x = minigrad.tensor([1.0, 2.0, 3.0], requires_grad=True)
         >>> (x * 2).backward(gradient=[1.0, 0.0, 1.0])
         >>> x.grad
-        array([2., 0., 2.], dtype=float32)
+        tensor([2., 0., 2.])
         """
-        if not self.requires_grad:
-            raise RuntimeError(
-                "backward() on a tensor that does not require grad: none of its inputs has "
-                "requires_grad=True, or it was computed under no_grad()"
-            )
-        if gradient is None:
-            if self.data.size != 1:
-                raise RuntimeError(
-                    f"backward() without gradient= needs a scalar output, got shape {self.shape}; "
-                    "pass gradient= (same shape) or reduce first, e.g. loss.sum()"
-                )
-            seed = np.ones_like(self.data)
-        else:
-            seed = as_array(gradient, dtype=self.dtype)
-            if seed.shape != self.shape:
-                raise ShapeError(f"backward(): gradient has shape {seed.shape} but the output has shape {self.shape}")
-        for node, g, _ in reverse_pass(self, seed, free_graph=not retain_graph):
-            node._accumulate(g)
+        _backward_roots([self], [gradient], retain_graph, create_graph)
+
+    def retain_grad(self) -> "Tensor":
+        """Keep ``.grad`` on this intermediate result after ``backward()``."""
+        self._retains_grad = True
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Set ``requires_grad`` on a leaf, in place, and return it (PyTorch's rules).
+
+        Only floating-point tensors can require gradients; a non-leaf's flag cannot be
+        turned off (use ``detach()``).
+        """
+        if self._op is not None and not requires_grad:
+            raise RuntimeError("requires_grad_(False) on a tensor computed by an op (a non-leaf): its flag "
+                               "follows its inputs. Use y.detach() for a copy outside the graph")
+        if requires_grad and self._data.dtype.kind != "f":
+            raise TypeError(f"only floating-point tensors can require gradients, got dtype {self.dtype}")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad(self):
+        """d(output)/d(self) after ``backward()``: a Tensor, or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad must be a Tensor or None, got {type(value).__name__}")
+            if value.shape != self.shape:
+                raise ShapeError(f"assigned grad has shape {tuple(value.shape)}, the tensor has {tuple(self.shape)}")
+        self._grad = value
+
+    @property
+    def grad_fn(self):
+        """The op that made this tensor (None for a leaf), PyTorch's name for it."""
+        return self._op
+
+    # ---------------------------------------------------------- data and versions
+    @property
+    def data(self) -> "Tensor":
+        """The same numbers outside the graph: shares memory *and* the version counter.
+
+        Writing through it (``w.data.normal_(0, 0.01)``) changes ``w``; unlike PyTorch,
+        a backward pass that would read the changed value raises.
+        """
+        return self.detach()
+
+    @data.setter
+    def data(self, value):
+        self._data = as_array(value)
+        self._vc[0] += 1
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor (and its ``.data``/``detach()`` views) had."""
+        return self._vc[0]
 
     def detach(self) -> "Tensor":
-        """Return a tensor with the same data, cut from the graph (no gradient flows back)."""
-        return Tensor(self.data)
+        """A tensor with the same data (shared) and version counter, cut from the graph."""
+        t = _make(self._data)
+        t._vc = self._vc
+        return t
 
-    # ----------------------------------------------------------- array facts
-    shape = property(lambda self: self.data.shape, doc="Tuple of dimensions.")
-    ndim = property(lambda self: self.data.ndim, doc="Number of dimensions.")
-    dtype = property(lambda self: self.data.dtype, doc="NumPy dtype of the data.")
-    size = property(lambda self: self.data.size, doc="Number of elements (NumPy's meaning).")
-    T = property(lambda self: self.permute(*reversed(range(self.ndim))), doc="Axes reversed.")
+    def _write(self, what: str, fn) -> "Tensor":
+        """Every in-place change goes through here: permission, the write, the version bump."""
+        if self.requires_grad and _State.grad_enabled:
+            if self._op is None:
+                raise RuntimeError(
+                    f"{what}: a leaf tensor that requires grad is being changed in place while the graph is "
+                    "recorded; do parameter updates inside `with minigrad.no_grad():`, or on `.data`")
+            raise RuntimeError(
+                f"{what}: in-place change of a tensor computed by '{self.op}' inside a recorded graph; "
+                "minigrad does not rewrite graphs: write `y = y + ...` instead")
+        try:
+            fn(self._data)
+        except (ValueError, TypeError) as err:
+            raise type(err)(f"{what}: {err} (tensor {tuple(self.shape)} {self.dtype})") from None
+        self._vc[0] += 1
+        return self
+
+    def _ufunc_(self, ufunc, other, what):
+        other = to_numpy(other)
+        return self._write(what, lambda a: ufunc(a, other, out=a, casting="same_kind"))
+
+    def __iadd__(self, other): return self._ufunc_(np.add, other, "+=")
+    def __isub__(self, other): return self._ufunc_(np.subtract, other, "-=")
+    def __imul__(self, other): return self._ufunc_(np.multiply, other, "*=")
+    def __itruediv__(self, other): return self._ufunc_(np.divide, other, "/=")
+
+    def add_(self, other, alpha=1):
+        """In place: ``self += alpha * other``."""
+        return self._ufunc_(np.add, to_numpy(other) * alpha if alpha != 1 else other, "add_")
+
+    def sub_(self, other, alpha=1):
+        """In place: ``self -= alpha * other``."""
+        return self._ufunc_(np.subtract, to_numpy(other) * alpha if alpha != 1 else other, "sub_")
+
+    def mul_(self, other):
+        """In place: ``self *= other``."""
+        return self._ufunc_(np.multiply, other, "mul_")
+
+    def div_(self, other):
+        """In place: ``self /= other``."""
+        return self._ufunc_(np.divide, other, "div_")
+
+    def zero_(self):
+        """Fill with zeros, in place (``w.grad.zero_()``)."""
+        return self._write("zero_", lambda a: a.fill(0))
+
+    def fill_(self, value):
+        """Fill with ``value``, in place (``net[0].bias.data.fill_(0)``)."""
+        return self._write("fill_", lambda a: a.fill(to_numpy(value)))
+
+    def copy_(self, src):
+        """Copy ``src`` (broadcast to this shape) into this tensor, in place."""
+        return self._write("copy_", lambda a: np.copyto(a, to_numpy(src), casting="same_kind"))
+
+    def normal_(self, mean=0.0, std=1.0):
+        """Fill with draws from N(mean, std²), in place, from :mod:`minigrad.random`."""
+        return self._write("normal_", lambda a: np.copyto(a, default_generator().normal(mean, std, a.shape), casting="unsafe"))
+
+    def uniform_(self, a=0.0, b=1.0):
+        """Fill with draws from U(a, b), in place, from :mod:`minigrad.random`."""
+        return self._write("uniform_", lambda x: np.copyto(x, default_generator().uniform(a, b, x.shape), casting="unsafe"))
+
+    def clamp_(self, min=None, max=None):  # noqa: A002  (PyTorch's names)
+        """Clip to [min, max], in place."""
+        return self._write("clamp_", lambda a: np.clip(a, min, max, out=a))
+
+    def __setitem__(self, index, value):
+        index = _index(index)
+        self._write("setitem", lambda a: a.__setitem__(index, to_numpy(value)))
+
+    # ---------------------------------------------------------- differentiable ops
+    def __add__(self, other): return apply_op("add", self, other)
+    def __radd__(self, other): return apply_op("add", other, self)
+    def __sub__(self, other): return apply_op("sub", self, other)
+    def __rsub__(self, other): return apply_op("sub", other, self)
+    def __mul__(self, other): return apply_op("mul", self, other)
+    def __rmul__(self, other): return apply_op("mul", other, self)
+    def __truediv__(self, other): return apply_op("div", self, other)
+    def __rtruediv__(self, other): return apply_op("div", other, self)
+    def __pow__(self, other): return apply_op("pow", self, other)
+    def __rpow__(self, other): return apply_op("pow", other, self)
+    def __matmul__(self, other): return apply_op("matmul", self, other)
+    def __rmatmul__(self, other): return apply_op("matmul", other, self)
+    def __neg__(self): return apply_op("neg", self)
+    def __abs__(self): return apply_op("abs", self)
+
+    def exp(self):
+        """Element-wise \\(e^x\\); its derivative is \\(e^x\\) itself."""
+        return apply_op("exp", self)
+
+    def log(self):
+        """Element-wise natural logarithm; derivative \\(1/x\\)."""
+        return apply_op("log", self)
+
+    def tanh(self):
+        """Element-wise \\(\\tanh x\\); derivative \\(1 - \\tanh^2 x\\). Finite at any input."""
+        return apply_op("tanh", self)
+
+    def sigmoid(self):
+        """Element-wise \\(\\sigma(x) = 1/(1+e^{-x})\\), without overflow; derivative \\(\\sigma(1-\\sigma)\\)."""
+        return apply_op("sigmoid", self)
+
+    def relu(self):
+        """Element-wise \\(\\max(x, 0)\\); derivative 1 where \\(x > 0\\), else 0 (also at 0)."""
+        return apply_op("relu", self)
+
+    def abs(self):
+        """Element-wise \\(|x|\\); derivative sign(x), 0 at 0."""
+        return apply_op("abs", self)
+
+    def matmul(self, other):
+        """Matrix product, as ``self @ other``."""
+        return apply_op("matmul", self, other)
+
+    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Sum over ``dim`` (all elements by default); ``axis``/``keepdims`` are NumPy's names."""
+        return apply_op("sum", self, **self._reduce_args(dim, axis, keepdim, keepdims, "sum"))
+
+    def amax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Largest value over ``dim``; ties share the gradient equally."""
+        return apply_op("max", self, **self._reduce_args(dim, axis, keepdim, keepdims, "amax"))
+
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """\\(\\log\\sum e^x\\) over ``dim``, computed without overflow (-inf over an empty axis)."""
+        return apply_op("logsumexp", self, **self._reduce_args(dim, axis, keepdim, keepdims, "logsumexp"))
+
+    def reshape(self, *shape):
+        """Same data, new shape; ``reshape(2, 3)`` and ``reshape((2, 3))`` both work, -1 is inferred."""
+        shape = _shape_args(shape, "reshape")
+        try:
+            np.empty(self.shape, dtype=bool).reshape(shape)  # fail here, naming both shapes
+        except ValueError:
+            raise ShapeError(f"reshape: cannot view shape {tuple(self.shape)} ({self.numel()} elements) "
+                             f"as {shape}") from None
+        return apply_op("reshape", self, shape=shape)
+
+    view = reshape
+
+    def permute(self, *dims):
+        """Reorder all axes (negative axes count from the end)."""
+        dims = _shape_args(dims, "permute")
+        axes = normalize_axes(dims, self.ndim, "permute")
+        if len(axes) != self.ndim:
+            raise ValueError(f"permute: {dims} must name each of the {self.ndim} dimensions exactly once")
+        return apply_op("transpose", self, axes=axes)
+
+    def transpose(self, dim0=-2, dim1=-1):
+        """Swap two axes (the last two by default)."""
+        (d0,) = normalize_axes(dim0, self.ndim, "transpose") or (0,)
+        (d1,) = normalize_axes(dim1, self.ndim, "transpose") or (0,)
+        if self.ndim < 2 or d0 == d1:
+            return self
+        axes = list(range(self.ndim))
+        axes[d0], axes[d1] = axes[d1], axes[d0]
+        return apply_op("transpose", self, axes=tuple(axes))
+
+    def expand(self, *sizes):
+        """Broadcast to a larger shape (-1 keeps a size), as an explicit op."""
+        sizes = _shape_args(sizes, "expand")
+        lead = len(sizes) - self.ndim
+        shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(sizes))
+        try:
+            np.broadcast_shapes(self.shape, shape)
+        except ValueError:
+            raise ShapeError(f"expand: shape {tuple(self.shape)} cannot be expanded to {sizes}") from None
+        return apply_op("expand", self, shape=shape)
+
+    def __getitem__(self, index):
+        try:
+            return apply_op("getitem", self, index=_index(index))
+        except IndexError as err:
+            raise IndexError(f"{err} (indexing a tensor of shape {tuple(self.shape)})") from None
+
+    def to(self, dtype=None, *args, **kwargs):
+        """A copy of another dtype (``self`` if it already has it); device names are ignored.
+
+        Between float dtypes the cast is recorded (gradients flow back, cast again); to
+        an integer or bool dtype the result is outside the graph, as in PyTorch.
+        """
+        if isinstance(dtype, str) and dtype in ("cpu", "cuda"):
+            dtype = kwargs.get("dtype", args[0] if args else None)
+        if dtype is None or _dtype(dtype) == self.dtype:
+            return self
+        dt = _dtype(dtype)
+        return apply_op("cast", self, dtype=dt) if dt.kind == "f" else _make(self._data.astype(dt))
+
+    def clone(self):
+        """A copy with its own memory; gradients flow back through it."""
+        return apply_op("cast", self, dtype=self.dtype)
+
+    # ---------------------------------------------------------- compositions (no backward code)
+    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Mean over ``dim``: a sum divided by the count. Floating point only, as PyTorch."""
+        if self.dtype.kind != "f":
+            raise TypeError(f"mean(): needs a floating-point tensor, got {self.dtype}; convert with .float()")
+        kw = self._reduce_args(dim, axis, keepdim, keepdims, "mean")
+        count = int(np.prod([n for i, n in enumerate(self.shape) if kw["axis"] is None or i in kw["axis"]]))
+        return apply_op("sum", self, **kw) / count
+
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Maximum: of all elements (ties share the gradient), or ``(values, indices)`` along ``dim``.
+
+        Along a dimension the gradient goes to the first maximum (the index returned),
+        as PyTorch. ``max(other_tensor)`` is the element-wise maximum.
+        """
+        if isinstance(dim, Tensor):
+            return where(self >= dim, self, dim)
+        d = dim if axis is None else axis
+        if d is None:
+            return self.amax()
+        k = keepdim if keepdims is None else keepdims
+        (ax,) = normalize_axes(d, self.ndim, "max") or (0,)
+        indices = self.argmax(ax, keepdim=True)
+        values = self._gather(ax, indices._data)
+        if not k:
+            values, indices = values.squeeze(ax), indices.squeeze(ax)
+        return _MaxResult(values, indices)
+
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Minimum, as :meth:`max` (``-max(-x)``)."""
+        if isinstance(dim, Tensor):
+            return where(self <= dim, self, dim)
+        result = (-self).max(dim, keepdim, axis=axis, keepdims=keepdims)
+        if isinstance(result, Tensor):
+            return -result
+        return _MaxResult(-result.values, result.indices)
+
+    def _gather(self, axis: int, indices: np.ndarray) -> "Tensor":
+        """Pick one element per position along ``axis`` (indices keep the axis as size 1)."""
+        grid = list(np.indices(indices.shape, sparse=True))
+        grid[axis] = indices
+        return self[tuple(grid)] if self.ndim else self
+
+    def log_softmax(self, dim=-1):
+        """\\(x_i - \\log\\sum_j e^{x_j}\\) along ``dim``: stable for logits of any size."""
+        return self - self.logsumexp(dim, keepdim=True)
+
+    def softmax(self, dim=-1):
+        """\\(e^{x_i} / \\sum_j e^{x_j}\\) along ``dim``, as ``exp(log_softmax)``: no overflow."""
+        return self.log_softmax(dim).exp()
+
+    def sqrt(self):
+        """\\(\\sqrt x = x^{1/2}\\); gradient \\(1/(2\\sqrt x)\\)."""
+        return self ** 0.5
+
+    def square(self):
+        """\\(x^2\\), as ``x * x``."""
+        return self * self
+
+    def pow(self, exponent):
+        """``self ** exponent``."""
+        return self ** exponent
+
+    def clamp(self, min=None, max=None):  # noqa: A002
+        """Clip to [min, max]; the gradient is 0 where clipped."""
+        out = self
+        if min is not None:
+            out = where(out < min, min, out)
+        if max is not None:
+            out = where(out > max, max, out)
+        return out
+
+    def unsqueeze(self, dim):
+        """Insert a size-1 axis at ``dim``."""
+        (d,) = normalize_axes(dim, self.ndim + 1, "unsqueeze")
+        return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
+
+    def squeeze(self, dim=None):
+        """Remove size-1 axes (all, or ``dim`` if it has size 1)."""
+        axes = normalize_axes(dim, self.ndim, "squeeze")
+        keep = [n for i, n in enumerate(self.shape) if n != 1 or (axes is not None and i not in axes)]
+        return self.reshape(tuple(keep))
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        """Merge the axes ``start_dim..end_dim`` into one."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        (s,) = normalize_axes(start_dim, self.ndim, "flatten")
+        (e,) = normalize_axes(end_dim, self.ndim, "flatten")
+        return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1:])
+
+    def t(self):
+        """Transpose a matrix (a 0-d or 1-D tensor is returned as is)."""
+        if self.ndim > 2:
+            raise ValueError(f"t() expects a tensor with <= 2 dimensions, got {self.ndim}; use transpose(a, b)")
+        return self.transpose(0, 1) if self.ndim == 2 else self
+
+    T = property(lambda self: apply_op("transpose", self, axes=tuple(reversed(range(self.ndim)))),
+                 doc="Axes reversed.")
+
+    # ---------------------------------------------------------- outside the graph
+    def _reduce_args(self, dim, axis, keepdim, keepdims, op):
+        return {"axis": normalize_axes(dim if axis is None else axis, self.ndim, op),
+                "keepdims": bool(keepdim if keepdims is None else keepdims)}
+
+    def argmax(self, dim=None, keepdim=False, *, axis=None):
+        """Index of the maximum along ``dim`` (of the flattened tensor by default); int64."""
+        d = dim if axis is None else axis
+        if d is None:
+            return _make(np.asarray(np.argmax(self._data), dtype=int64))
+        (ax,) = normalize_axes(d, self.ndim, "argmax") or (None,)
+        return _make(np.asarray(np.argmax(self._data, axis=ax, keepdims=keepdim), dtype=int64))
+
+    def argmin(self, dim=None, keepdim=False, *, axis=None):
+        """Index of the minimum (as :meth:`argmax`)."""
+        return (-self.detach()).argmax(dim, keepdim, axis=axis)
+
+    shape = property(lambda self: Size(self._data.shape), doc="The shape, a :class:`Size` (a tuple).")
+    ndim = property(lambda self: self._data.ndim, doc="Number of dimensions.")
+    dtype = property(lambda self: self._data.dtype, doc="NumPy dtype of the data.")
+    is_leaf = property(lambda self: self._op is None, doc="Not computed by a recorded op.")
+
+    def size(self, dim=None):
+        """The shape (a :class:`Size`), or the size of dimension ``dim``."""
+        if dim is None:
+            return self.shape
+        (d,) = normalize_axes(dim, self.ndim, "size") or (0,)
+        return self._data.shape[d]
+
+    def dim(self) -> int:
+        """Number of dimensions."""
+        return self._data.ndim
 
     def numel(self) -> int:
-        """Number of elements (PyTorch's name)."""
-        return self.data.size
+        """Number of elements."""
+        return self._data.size
+
+    def type(self, dtype=None):
+        """With a dtype: ``to(dtype)``; without: the type's name, e.g. ``'minigrad.FloatTensor'``."""
+        if dtype is None:
+            return f"minigrad.{self.dtype.name}"
+        return self.to(dtype)
+
+    def float(self): return self.to(float32)
+    def double(self): return self.to(float64)
+    def half(self): return self.to(float16)
+    def long(self): return self.to(int64)
+    def int(self): return self.to(int32)
+    def bool(self): return self.to(bool_)
+    def cpu(self): return self
 
     def numpy(self) -> np.ndarray:
-        """The data as a NumPy array (shared, not copied)."""
-        return self.data
+        """The data as a NumPy array (shared, not copied); use ``detach().numpy()`` on a tensor that requires grad."""
+        if self.requires_grad:
+            raise RuntimeError("numpy() on a tensor that requires grad: use tensor.detach().numpy()")
+        return self._data
 
-    def item(self) -> float:
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        # ndarray + Tensor and np.exp(t) are recorded ops, as t + ndarray is; any other
+        # NumPy function (np.isfinite, np.allclose) sees the plain arrays, outside the graph.
+        name = _UFUNC_OPS.get(ufunc)
+        if method == "__call__" and name is not None and not kwargs:
+            return apply_op(name, *inputs)
+        arrays = [x.numpy() if isinstance(x, Tensor) else x for x in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(x.numpy() if isinstance(x, Tensor) else x for x in kwargs["out"])
+        return getattr(ufunc, method)(*arrays, **kwargs)
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype)
+
+    def item(self):
         """The single element as a Python number."""
-        if self.data.size != 1:
-            raise ValueError(f"item() needs a tensor with one element, got shape {self.shape}")
-        return self.data.item()
+        if self._data.size != 1:
+            raise ValueError(f"item(): a tensor with {self._data.size} elements cannot be converted to a "
+                             f"Python number (shape {tuple(self.shape)})")
+        return self._data.item()
 
     def tolist(self):
         """The data as nested Python lists."""
-        return self.data.tolist()
-
-    def float(self) -> "Tensor":
-        """A float32 copy, cut from the graph (for counting, e.g. ``(pred == y).float()``)."""
-        return Tensor(self.data.astype(np.float32))
-
-    def argmax(self, axis=None, dim=None) -> "Tensor":
-        """Indices of the maxima along ``axis`` (no gradient)."""
-        return Tensor(self.data.argmax(axis=dim if axis is None else axis))
+        return self._data.tolist()
 
     def __float__(self) -> float:
         return float(self.item())
 
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError(f"only integer tensors of a single element can be used as an index, "
+                            f"got {self.dtype} of shape {tuple(self.shape)}")
+        return int(self.item())
+
     def __bool__(self) -> bool:
         # As NumPy and PyTorch: only a one-element tensor has a truth value, so
         # `if a == b:` on arrays raises instead of being silently true.
-        return bool(self.data)
+        if self._data.size != 1:
+            raise RuntimeError(f"the truth value of a tensor with {self._data.size} elements is ambiguous; "
+                               "use .any() or .all()")
+        return bool(self._data)
+
+    def any(self): return _make(np.asarray(self._data.any()))
+    def all(self): return _make(np.asarray(self._data.all()))
+
+    def __format__(self, spec: str) -> str:
+        if spec and self._data.size == 1:
+            return format(self.item(), spec)
+        return format(str(self), spec)
 
     def __len__(self) -> int:
-        return len(self.data)
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self._data)
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self._data)))
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4, threshold=20)
-        extra = "" if self.dtype in (np.float32, np.int64) else f", dtype={self.dtype}"
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4, threshold=20)
+        extra = "" if self.dtype in (float32, int64) else f", dtype=minigrad.{self.dtype}"
         if self._op is not None:
-            extra += f", op={self._op.name!r}"
+            extra += f", op={self.op!r}"
         elif self.requires_grad:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"
 
-    # ----------------------------------------------------------- operators
-    def __add__(self, other): return _apply("add", self, other)
-    def __radd__(self, other): return _apply("add", other, self)
-    def __sub__(self, other): return _apply("sub", self, other)
-    def __rsub__(self, other): return _apply("sub", other, self)
-    def __mul__(self, other): return _apply("mul", self, other)
-    def __rmul__(self, other): return _apply("mul", other, self)
-    def __truediv__(self, other): return _apply("div", self, other)
-    def __rtruediv__(self, other): return _apply("div", other, self)
-    def __pow__(self, other): return _apply("pow", self, other)
-    def __rpow__(self, other): return _apply("pow", other, self)
-    def __matmul__(self, other): return _apply("matmul", self, other)
-    def __rmatmul__(self, other): return _apply("matmul", other, self)
-    def __neg__(self): return _apply("neg", self)
-
-    def exp(self):
-        """Element-wise \\(e^x\\); its derivative is \\(e^x\\) itself."""
-        return _apply("exp", self)
-
-    def log(self):
-        """Element-wise natural logarithm; derivative \\(1/x\\)."""
-        return _apply("log", self)
-
-    def tanh(self):
-        """Element-wise \\(\\tanh x\\); derivative \\(1 - \\tanh^2 x\\). Finite at any input."""
-        return _apply("tanh", self)
-
-    def sigmoid(self):
-        """Element-wise \\(\\sigma(x) = 1/(1+e^{-x})\\), computed without overflow; derivative \\(\\sigma(1-\\sigma)\\)."""
-        return _apply("sigmoid", self)
-
-    def relu(self):
-        """Element-wise \\(\\max(x, 0)\\); derivative 1 where \\(x > 0\\), else 0 (also at 0)."""
-        return _apply("relu", self)
-
-    # Comparisons give plain boolean tensors, outside the graph.
-    def __eq__(self, other): return Tensor(self.data == _data(other))
-    def __ne__(self, other): return Tensor(self.data != _data(other))
-    def __lt__(self, other): return Tensor(self.data < _data(other))
-    def __le__(self, other): return Tensor(self.data <= _data(other))
-    def __gt__(self, other): return Tensor(self.data > _data(other))
-    def __ge__(self, other): return Tensor(self.data >= _data(other))
-
-    # In-place updates (``p -= lr * p.grad``) change .data and are only for no_grad().
-    def _inplace(self, ufunc, other):
-        if _State.grad_enabled and self.requires_grad:
-            raise RuntimeError(
-                "in-place update of a tensor that requires grad while recording the graph; "
-                "do parameter updates inside `with minigrad.no_grad():`"
-            )
-        ufunc(self.data, _data(other), out=self.data, casting="same_kind")
-        return self
-
-    def __iadd__(self, other): return self._inplace(np.add, other)
-    def __isub__(self, other): return self._inplace(np.subtract, other)
-    def __imul__(self, other): return self._inplace(np.multiply, other)
-    def __itruediv__(self, other): return self._inplace(np.divide, other)
-
-    # ----------------------------------------------------------- reductions and shapes
-    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        """Sum over ``axis`` (``dim``/``keepdim`` are accepted as PyTorch spells them)."""
-        axis, keepdims = _axis(axis, keepdims, dim, keepdim)
-        return _apply("sum", self, axis=axis, keepdims=keepdims)
-
-    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        """Mean over ``axis``: a sum divided by the count (composed, no backward code)."""
-        axis, keepdims = _axis(axis, keepdims, dim, keepdim)
-        axes = range(self.ndim) if axis is None else ((axis,) if np.isscalar(axis) else axis)
-        count = int(np.prod([self.shape[a] for a in axes]))
-        return self.sum(axis=axis, keepdims=keepdims) / count
-
-    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        """Maximum over ``axis`` (values only; ties share the gradient)."""
-        axis, keepdims = _axis(axis, keepdims, dim, keepdim)
-        return _apply("max", self, axis=axis, keepdims=keepdims)
-
-    def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        """log(sum(exp(x))) over ``axis``, computed without overflow."""
-        axis, keepdims = _axis(axis, keepdims, dim, keepdim)
-        return _apply("logsumexp", self, axis=axis, keepdims=keepdims)
-
-    def softmax(self, axis=-1, *, dim=None):
-        """Softmax along ``axis``; see :func:`minigrad.functional.softmax`."""
-        from .functional import softmax
-        return softmax(self, axis if dim is None else dim)
-
-    def log_softmax(self, axis=-1, *, dim=None):
-        """Log-softmax along ``axis``; see :func:`minigrad.functional.log_softmax`."""
-        from .functional import log_softmax
-        return log_softmax(self, axis if dim is None else dim)
-
-    def reshape(self, *shape):
-        """Same data, new shape; ``reshape(2, 3)`` and ``reshape((2, 3))`` both work."""
-        shape = tuple(shape[0]) if len(shape) == 1 and not np.isscalar(shape[0]) else shape
-        return _apply("reshape", self, shape=shape)
-
-    def permute(self, *axes):
-        """Reorder all axes (PyTorch's ``permute``; NumPy's ``transpose(axes)``)."""
-        axes = tuple(axes[0]) if len(axes) == 1 and not np.isscalar(axes[0]) else axes
-        return _apply("transpose", self, axes=tuple(int(a) for a in axes))
-
-    def transpose(self, dim0=-2, dim1=-1):
-        """Swap two axes, as PyTorch's ``transpose(dim0, dim1)``; default: the last two."""
-        axes = list(range(self.ndim))
-        axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
-        return self.permute(*axes)
-
-    def __getitem__(self, index):
-        if isinstance(index, tuple):
-            index = tuple(_data(i) for i in index)
-        else:
-            index = _data(index)
-        return _apply("getitem", self, index=index)
+    # Comparisons and logic give boolean tensors, outside the graph.
+    def __eq__(self, other): return _make(np.asarray(self._data == to_numpy(other)))
+    def __ne__(self, other): return _make(np.asarray(self._data != to_numpy(other)))
+    def __lt__(self, other): return _make(np.asarray(self._data < to_numpy(other)))
+    def __le__(self, other): return _make(np.asarray(self._data <= to_numpy(other)))
+    def __gt__(self, other): return _make(np.asarray(self._data > to_numpy(other)))
+    def __ge__(self, other): return _make(np.asarray(self._data >= to_numpy(other)))
+    def __invert__(self): return _make(np.asarray(~self._data))
+    def __and__(self, other): return _make(np.asarray(self._data & to_numpy(other)))
+    def __or__(self, other): return _make(np.asarray(self._data | to_numpy(other)))
 
 
-def _data(x):
-    """The raw data behind an operand or index (Tensors unwrap; the rest passes through)."""
-    return x.data if isinstance(x, Tensor) else x
+_UFUNC_OPS = {np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "div",
+              np.power: "pow", np.matmul: "matmul", np.negative: "neg", np.absolute: "abs",
+              np.exp: "exp", np.log: "log", np.tanh: "tanh"}
 
 
-def _axis(axis, keepdims, dim, keepdim):
-    """Accept PyTorch's ``dim``/``keepdim`` as aliases of ``axis``/``keepdims``."""
-    return (axis if dim is None else dim), (keepdims if keepdim is None else keepdim)
+def _index(index):
+    """An index with Tensors, lists and ranges made into arrays NumPy understands."""
+    def one(i):
+        if isinstance(i, Tensor):
+            return i._data
+        if isinstance(i, (list, range)):
+            return np.asarray(i)
+        return i
+    return tuple(one(i) for i in index) if isinstance(index, tuple) else one(index)
 
 
-_new = object.__new__
-
-
-def _leaf(array: np.ndarray) -> Tensor:
-    """A constant leaf around an array that needs no checking (made by NumPy or already
-    validated): skips ``as_array``, since constants are made on every step."""
-    t = _new(Tensor)
-    t.data, t.grad, t.requires_grad, t.label = array, None, False, ""
-    t._parents, t._vjps, t._op, t._kwargs, t._retains_grad, t._scope = (), None, None, None, False, None
-    return t
-
-
-def _constant(x, like: Tensor) -> Tensor:
-    """Wrap a non-Tensor operand as a constant; a Python number takes ``like``'s dtype."""
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and like.data.dtype.kind == "f":
-        return _leaf(np.asarray(x, dtype=like.data.dtype))
-    return Tensor(x)
-
-
-def _apply(name: str, *operands, **kwargs) -> Tensor:
-    """Run one tensor primitive and, when recording, link the result into the graph.
-
-    Written as one flat loop on purpose: it runs for every op of every training step.
-    """
-    spec = REGISTRY[name]
-    like = operands[0] if isinstance(operands[0], Tensor) else operands[1]
-    parents, arrays, requires_grad = [], [], False
-    for x in operands:
-        if not isinstance(x, Tensor):
-            x = _constant(x, like)
-        parents.append(x)
-        arrays.append(x.data)
-        requires_grad = requires_grad or x.requires_grad
-    try:
-        data, vjps = spec.tensor(*arrays, **kwargs)
-    except ShapeError:
-        raise
-    except ValueError as err:  # NumPy's broadcasting/reshape errors, made to name the op
-        shapes = " and ".join(str(a.shape) for a in arrays)
-        raise ShapeError(f"{name}: shapes {shapes} do not fit: {err}") from None
-    if _State.anomaly:
-        check_finite(data, "forward", name, [a.shape for a in arrays])
-    out = _new(Tensor)
-    out.data = data if type(data) is np.ndarray else np.asarray(data)
-    out.grad, out.label, out._retains_grad, out._scope = None, "", False, _State.scope
-    if requires_grad and _State.grad_enabled:
-        out.requires_grad, out._parents, out._vjps, out._op = True, tuple(parents), vjps, spec
-        out._kwargs = kwargs or None
-    else:
-        out.requires_grad, out._parents, out._vjps, out._op, out._kwargs = False, (), None, None, None
-    return out
-
-
-def tensor(data, requires_grad: bool = False, dtype=None, label: str = "") -> Tensor:
-    """Create a leaf tensor from array-like data (always a copy, as ``torch.tensor``).
+def where(condition, input, other):  # noqa: A002  (PyTorch's names)
+    """Element-wise ``input`` where ``condition`` holds, else ``other`` (both differentiable).
 
     Examples
     --------
     >>> import minigrad
-    >>> minigrad.tensor([[1, 2], [3, 4]]).shape
-    (2, 2)
+    >>> x = minigrad.tensor([-1.0, 2.0])
+    >>> where(x > 0, x, 0.0).tolist()
+    [0.0, 2.0]
     """
-    return Tensor(as_array(data, dtype, copy=True), requires_grad=requires_grad, label=label)
-
-
-def zeros(*shape, requires_grad: bool = False, dtype=np.float32) -> Tensor:
-    """A tensor of zeros, float32 by default.
-
-    Examples
-    --------
-    >>> import minigrad
-    >>> minigrad.zeros(2, 3).shape
-    (2, 3)
-    """
-    shape = tuple(shape[0]) if len(shape) == 1 and not np.isscalar(shape[0]) else shape
-    return Tensor(np.zeros(shape, dtype=dtype), requires_grad=requires_grad)
-
-
-def ones(*shape, requires_grad: bool = False, dtype=np.float32) -> Tensor:
-    """A tensor of ones, float32 by default.
-
-    Examples
-    --------
-    >>> import minigrad
-    >>> minigrad.ones(3).tolist()
-    [1.0, 1.0, 1.0]
-    """
-    shape = tuple(shape[0]) if len(shape) == 1 and not np.isscalar(shape[0]) else shape
-    return Tensor(np.ones(shape, dtype=dtype), requires_grad=requires_grad)
+    cond = to_numpy(condition).astype(bool)
+    return apply_op("where", input, other, condition=cond)

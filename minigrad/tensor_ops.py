@@ -1,29 +1,57 @@
 """The tensor engine's primitives: a table of derivatives on NumPy arrays.
 
-Each function takes arrays and returns ``(output, vjps)``, one VJP per input, written
-for the *broadcast* shape: the engine sums every gradient back to its operand's shape
-in one place (:func:`sum_to_shape`, called from ``Tensor._conform``), so no rule here
-has to. VJPs only run for inputs that require a gradient, so work that only a
-gradient needs (the softmax inside cross-entropy, the log in ``pow``) sits inside them.
-Metadata of the element-wise ops (derivative, domain) was registered with their
-scalar twins in :mod:`minigrad.scalar`.
+Each primitive is its forward on arrays with, in the decorator right above it, one VJP
+per input: ``vjp(g, *inputs, out, **kwargs)``, one line each, with its derivation in a
+comment. A VJP is written for the *broadcast* shape: the engine sums every gradient
+back to its operand's shape in one place (:func:`sum_to_shape`), so no rule here has to.
+
+The same VJP line serves first and higher derivatives. Normally ``g``, the inputs and
+``out`` are arrays and the line is plain NumPy. Under ``create_graph=True`` they are
+Tensors, the line records new nodes, and the gradient can be differentiated again.
+So the rules only use what arrays and Tensors share (operators, ``.sum``,
+``.reshape``, ``@``) or :func:`call` (an op by name, on either).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .registry import primitive
+from .autograd import Node
+from .registry import REGISTRY, primitive
 
-__all__ = ["sum_to_shape", "broadcast_axes", "ShapeError"]
+__all__ = ["sum_to_shape", "broadcast_axes", "ShapeError", "call"]
 
 
 class ShapeError(ValueError):
     """Operands whose shapes do not fit the op; the message names the op and the shapes."""
 
 
+def call(name: str, x, **kwargs):
+    """Op ``name`` on ``x``: its forward on an array, a recorded op on a Tensor.
+
+    Examples
+    --------
+    >>> call("exp", np.zeros(2))
+    array([1., 1.])
+    """
+    if isinstance(x, Node):
+        return x._record(name, x, **kwargs)
+    return REGISTRY[name].tensor(x, **kwargs)
+
+
+def _raw(x) -> np.ndarray:
+    """The array behind an input (masks and indices are constants, never differentiated)."""
+    return x._data if isinstance(x, Node) else x
+
+
 def broadcast_axes(grad_shape: tuple, shape: tuple) -> tuple:
     """Axes of ``grad_shape`` that broadcasting added or stretched to reach it from ``shape``.
+
+    Raises
+    ------
+    ShapeError
+        If ``shape`` does not broadcast to ``grad_shape``: a gradient that does not fit its
+        operand is a bug in a rule, never something to reshape away.
 
     Examples
     --------
@@ -33,15 +61,19 @@ def broadcast_axes(grad_shape: tuple, shape: tuple) -> tuple:
     (1,)
     """
     lead = len(grad_shape) - len(shape)
+    if lead < 0 or any(n != 1 and n != grad_shape[lead + i] for i, n in enumerate(shape)):
+        raise ShapeError(f"internal error: a gradient of shape {tuple(grad_shape)} does not fit its "
+                         f"operand of shape {tuple(shape)} (shape {tuple(shape)} does not broadcast to it)")
     stretched = tuple(lead + i for i, n in enumerate(shape) if n == 1 and grad_shape[lead + i] != 1)
     return tuple(range(lead)) + stretched
 
 
-def sum_to_shape(grad: np.ndarray, shape: tuple) -> np.ndarray:
+def sum_to_shape(grad, shape: tuple):
     """Undo broadcasting: sum ``grad`` over the axes that broadcasting stretched.
 
     If ``b`` of shape (10,) was added to every row of a (256, 10) array, each element of
     ``b`` influenced 256 outputs, so its gradient is the sum of those 256 gradients.
+    Works on arrays and (under ``create_graph``) on Tensors.
 
     Examples
     --------
@@ -49,143 +81,166 @@ def sum_to_shape(grad: np.ndarray, shape: tuple) -> np.ndarray:
     array([256., 256., 256.])
     """
     axes = broadcast_axes(grad.shape, shape)
-    return grad.sum(axis=axes).reshape(shape) if axes else grad.reshape(shape)
+    return grad.sum(axis=axes).reshape(shape) if axes else grad
 
 
-def _one(g):
-    return g
+def _kept(shape: tuple, axis) -> tuple:
+    """``shape`` with the reduced axes kept as 1 (``axis`` is None or a tuple of axes >= 0)."""
+    return tuple(1 if axis is None or i in axis else n for i, n in enumerate(shape))
 
 
-def _minus(g):
-    return -g
+def _unreduce(g, x, axis):
+    """Give a reduced gradient back the axes that sum/max/logsumexp removed (as size 1)."""
+    return g.reshape(_kept(x.shape, axis))
 
 
-def _expand(g, axis, ndim: int, keepdims: bool):
-    """Give a reduced gradient back the axes that sum/max/logsumexp removed."""
-    if keepdims or axis is None:
-        return g
-    axes = (axis,) if np.isscalar(axis) else tuple(axis)
-    return np.expand_dims(g, tuple(a % ndim for a in axes))
+def _mT(x):
+    """Swap the last two axes (a matrix transpose over any batch axes)."""
+    return call("transpose", x, axes=tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2))
 
 
 # ------------------------------------------------------------------ element-wise
 
-@primitive("add", engine="tensor")
+@primitive("add", "tensor", lambda g, a, b, out: g,          # d(a+b)/da = 1
+                            lambda g, a, b, out: g)          # d(a+b)/db = 1
 def add(a, b):
-    return a + b, (_one, _one)
+    return a + b
 
 
-@primitive("sub", engine="tensor")
+@primitive("sub", "tensor", lambda g, a, b, out: g,          # d(a-b)/da = 1
+                            lambda g, a, b, out: -g)         # d(a-b)/db = -1
 def sub(a, b):
-    return a - b, (_one, _minus)
+    return a - b
 
 
-@primitive("mul", engine="tensor")
+@primitive("mul", "tensor", lambda g, a, b, out: g * b,      # d(ab)/da = b
+                            lambda g, a, b, out: g * a)      # d(ab)/db = a
 def mul(a, b):
-    return a * b, (lambda g: g * b, lambda g: g * a)
+    return a * b
 
 
-@primitive("div", engine="tensor")
+@primitive("div", "tensor", lambda g, a, b, out: g / b,              # d(a/b)/da = 1/b
+                            lambda g, a, b, out: -g * out / b,       # d(a/b)/db = -a/b^2 = -out/b
+           floats=True)
 def div(a, b):
-    out = a / b
-    return out, (lambda g: g / b, lambda g: -g * out / b)  # a/b^2 = out/b
+    return a / b
 
 
-@primitive("pow", engine="tensor")
+# d a^b/da = b a^(b-1), taken as 0 where b == 0 (as PyTorch: no 0 * inf = NaN at a = 0);
+#   adding [b == 0] to the exponent makes that term b * a^0 = 0 without a branch.
+# d a^b/db = a^b ln a, taken as 0 where a == 0 and b >= 0 (ln is fed 1 there).
+@primitive("pow", "tensor", lambda g, a, b, out: g * b * a ** (b - 1 + (_raw(b) == 0)),
+                            lambda g, a, b, out: g * out * call("log", a + (_raw(a) == 0) * (_raw(b) >= 0)))
 def pow_(a, b):
-    out = a ** b
-    return out, (lambda g: g * b * a ** (b - 1), lambda g: g * out * np.log(a))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # IEEE inf/nan, as torch
+        return a ** b
 
 
-@primitive("neg", engine="tensor")
+@primitive("neg", "tensor", lambda g, x, out: -g)            # d(-x)/dx = -1
 def neg(x):
-    return -x, (_minus,)
+    return -x
 
 
-@primitive("exp", engine="tensor")
+@primitive("abs", "tensor", lambda g, x, out: g * np.sign(_raw(x)))  # d|x|/dx = sign(x), 0 at 0
+def abs_(x):
+    return np.abs(x)
+
+
+@primitive("exp", "tensor", lambda g, x, out: g * out, floats=True)  # d e^x/dx = e^x: reuse out
 def exp(x):
-    y = np.exp(x)
-    return y, (lambda g: g * y,)  # reuse the forward result
+    with np.errstate(over="ignore"):  # overflow is inf, as in PyTorch; detect_anomaly reports it
+        return np.exp(x)
 
 
-@primitive("log", engine="tensor")
+@primitive("log", "tensor", lambda g, x, out: g / x, floats=True)    # d ln x/dx = 1/x
 def log(x):
-    return np.log(x), (lambda g: g / x,)
+    with np.errstate(divide="ignore", invalid="ignore"):  # log 0 = -inf, log(-1) = nan, as torch
+        return np.log(x)
 
 
-@primitive("tanh", engine="tensor")
+@primitive("tanh", "tensor", lambda g, x, out: g * (1 - out * out), floats=True)  # 1 - tanh^2
 def tanh(x):
-    y = np.tanh(x)
-    return y, (lambda g: g * (1 - y * y),)
+    return np.tanh(x)
 
 
-@primitive("sigmoid", engine="tensor")
+@primitive("sigmoid", "tensor", lambda g, x, out: g * out * (1 - out), floats=True)  # s(1 - s)
 def sigmoid(x):
     # sigma(x) = exp(-log(1 + e^-x)); logaddexp never overflows, so +-1000 are fine.
-    y = np.exp(-np.logaddexp(0, -x))
-    return y, (lambda g: g * y * (1 - y),)
+    return np.exp(-np.logaddexp(0, -x))
 
 
-@primitive("relu", engine="tensor")
+@primitive("relu", "tensor", lambda g, x, out: g * (_raw(x) > 0))  # [x > 0]; relu'(0) = 0
 def relu(x):
-    return np.maximum(x, 0), (lambda g: g * (x > 0),)  # relu'(0) = 0
+    return np.maximum(x, 0)
+
+
+@primitive("where", "tensor", lambda g, a, b, out, condition: g * condition,     # [c]
+                              lambda g, a, b, out, condition: g * ~condition)    # [not c]
+def where(a, b, condition):
+    return np.where(condition, a, b)
+
+
+@primitive("cast", "tensor", lambda g, x, out, dtype: call("cast", g, dtype=x.dtype))  # cast back
+def cast(x, dtype):
+    return x.astype(dtype)
 
 
 # ------------------------------------------------------------------ reductions
+# ``axis`` arrives normalised: None (all axes) or a tuple of axes >= 0.
 
-@primitive("sum", engine="tensor", kind="reduction", domain=("real",),
-           latex=r"\frac{\partial}{\partial x_i} \sum_j x_j = 1",
-           reference=lambda x, axis=None, keepdims=False: np.add.reduce(x, axis=axis, keepdims=keepdims))
+@primitive("sum", "tensor",  # every element feeds its sum with weight 1: copy g over the summed axes
+           lambda g, x, out, axis, keepdims: call("expand", _unreduce(g, x, axis), shape=x.shape))
 def sum_(x, axis=None, keepdims=False):
-    # every input element feeds its sum with weight 1: copy g back over the summed axes
-    def vjp(g):
-        if axis is None:  # the common case, a total: one fill, no broadcasting machinery
-            return np.full(x.shape, g, dtype=np.result_type(x, g))
-        return np.broadcast_to(_expand(g, axis, x.ndim, keepdims), x.shape)
-
-    return x.sum(axis=axis, keepdims=keepdims), (vjp,)
+    return x.sum(axis=axis, keepdims=keepdims)
 
 
-@primitive("max", engine="tensor", kind="reduction", domain=("distinct",),
-           latex=r"\frac{\partial}{\partial x_i} \max_j x_j = [x_i = \max_j x_j] \,/\, \#\text{ties}",
-           reference=lambda x, axis=None, keepdims=False: np.amax(x, axis=axis, keepdims=keepdims),
-           notes="ties share the gradient equally")
+def _winners(x, out, axis):
+    """Where the maximum is, as weights that share the gradient among ties.
+
+    A NaN is the maximum of its row (NumPy and PyTorch propagate it): only the NaNs of
+    that row get its gradient, the rest of the tensor is untouched.
+    """
+    xr, yr = _raw(x), _raw(out).reshape(_kept(x.shape, axis))
+    hit = (xr == yr) | (np.isnan(xr) & np.isnan(yr))
+    return hit / hit.sum(axis=axis, keepdims=True)
+
+
+@primitive("max", "tensor", lambda g, x, out, axis, keepdims: _unreduce(g, x, axis) * _winners(x, out, axis))
 def max_(x, axis=None, keepdims=False):
-    y = x.max(axis=axis, keepdims=True)
-
-    def vjp(g):
-        winners = x == y
-        return _expand(g, axis, x.ndim, keepdims) * winners / winners.sum(axis=axis, keepdims=True)
-
-    return (y if keepdims else y.squeeze(axis=axis)), (vjp,)
+    return np.max(x, axis=axis, keepdims=keepdims)
 
 
-@primitive("logsumexp", engine="tensor", kind="reduction", domain=("real",),
-           latex=r"\frac{\partial}{\partial x_i} \log\sum_j e^{x_j} = \frac{e^{x_i}}{\sum_j e^{x_j}} = \mathrm{softmax}(x)_i",
-           reference=lambda x, axis=None, keepdims=False: np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims)))
+@primitive("logsumexp", "tensor",  # d/dx_i log sum_j e^x_j = e^(x_i - out) = softmax(x)_i
+           lambda g, x, out, axis, keepdims: _unreduce(g, x, axis) * call("exp", x - _unreduce(out, x, axis)),
+           floats=True)
 def logsumexp(x, axis=None, keepdims=False):
-    m = x.max(axis=axis, keepdims=True)
+    m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # -inf over an empty axis
     m = np.where(np.isfinite(m), m, 0)  # rows of -inf stay -inf instead of becoming nan
-    s = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m  # shift by the max: no overflow
-    vjp = lambda g: _expand(g, axis, x.ndim, keepdims) * np.exp(x - s)  # noqa: E731  (= softmax)
-    return (s if keepdims else s.squeeze(axis=axis) if axis is not None else s.reshape(())), (vjp,)
+    with np.errstate(divide="ignore"):  # log 0 = -inf: an empty sum, or all -inf
+        s = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m  # shift by the max: no overflow
+    return s if keepdims else s.reshape([n for i, n in enumerate(s.shape) if axis is not None and i not in axis])
 
 
 # ------------------------------------------------------------------ linear algebra
 
-def _reference_matmul(a, b):
-    """Matrix product as an explicit sum of products (independent of np.matmul)."""
-    a2 = a[None, :] if a.ndim == 1 else a
-    b2 = b[:, None] if b.ndim == 1 else b
-    out = (a2[..., :, :, None] * b2[..., None, :, :]).sum(axis=-2)
-    if a.ndim == 1:
-        out = out[..., 0, :]
-    return out[..., 0] if b.ndim == 1 else out
+def _as_matrices(g, a, b):
+    """``g`` with the axes that a 1-D operand of matmul dropped put back: (..., m, n)."""
+    s = g.shape
+    s = (1, 1) if a.ndim == 1 and b.ndim == 1 else s[:-1] + (1,) + s[-1:] if a.ndim == 1 else s + (1,) if b.ndim == 1 else s
+    return g.reshape(s)
 
 
-@primitive("matmul", engine="tensor", kind="matmul", domain=("real", "real"),
-           latex=r"\frac{\partial (AB)}{\partial A} = G B^\top,\quad \frac{\partial (AB)}{\partial B} = A^\top G",
-           reference=lambda a, b: _reference_matmul(a, b))
+def _matmul_vjp_a(g, a, b, out):  # d(AB)/dA = G B^T
+    ga = _as_matrices(g, a, b) @ _mT(b.reshape((-1, 1)) if b.ndim == 1 else b)
+    return ga.reshape(ga.shape[:-2] + ga.shape[-1:]) if a.ndim == 1 else ga
+
+
+def _matmul_vjp_b(g, a, b, out):  # d(AB)/dB = A^T G
+    gb = _mT(a.reshape((1, -1)) if a.ndim == 1 else a) @ _as_matrices(g, a, b)
+    return gb.reshape(gb.shape[:-1]) if b.ndim == 1 else gb
+
+
+@primitive("matmul", "tensor", _matmul_vjp_a, _matmul_vjp_b)
 def matmul(a, b):
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(f"matmul: both operands need at least 1 dimension, got shapes {a.shape} and {b.shape}")
@@ -195,57 +250,36 @@ def matmul(a, b):
             f"matmul: shapes {a.shape} and {b.shape} are not aligned: "
             f"last dim of the left ({k_a}) != {'second-to-last' if b.ndim > 1 else 'only'} dim of the right ({k_b})"
         )
-    # A 1-D operand is a row (left) or column (right) vector; its extra axis is dropped again.
-    a2 = a[None, :] if a.ndim == 1 else a
-    b2 = b[:, None] if b.ndim == 1 else b
-
-    def as_2d(g):
-        if a.ndim == 1:  # (..., m) -> (..., 1, m); a 0-d g (vector . vector) -> (1,)
-            g = np.expand_dims(g, -1 if g.ndim == 0 else -2)
-        return np.expand_dims(g, -1) if b.ndim == 1 else g
-
-    def vjp_a(g):
-        ga = as_2d(g) @ np.swapaxes(b2, -1, -2)
-        return ga[..., 0, :] if a.ndim == 1 else ga
-
-    def vjp_b(g):
-        gb = np.swapaxes(a2, -1, -2) @ as_2d(g)
-        return gb[..., 0] if b.ndim == 1 else gb
-
-    return a @ b, (vjp_a, vjp_b)
+    return a @ b
 
 
-@primitive("linear", engine="tensor", kind="linear", domain=("real", "real", "real"),
-           latex=r"y = xW^\top + b:\quad \bar x = G W,\quad \bar W = G^\top x,\quad \bar b = \textstyle\sum_n G_n",
-           reference=lambda x, w, b: _reference_matmul(x, w.T) + b,
-           notes="PyTorch's F.linear: one node for nn.Linear instead of transpose, matmul and add")
+@primitive("linear", "tensor",
+           lambda g, x, w, b, out: g @ w,                                                 # x: G W
+           lambda g, x, w, b, out: _mT(g.reshape((-1, w.shape[0]))) @ x.reshape((-1, w.shape[1])),  # W: G^T x
+           lambda g, x, w, b, out: g)                           # b: 1, summed over the batch by sum_to_shape
 def linear(x, w, b):
-    if x.ndim == 0 or x.shape[-1] != w.shape[1] or b.shape != (w.shape[0],):
+    if x.ndim == 0 or w.ndim != 2 or x.shape[-1] != w.shape[1] or b.shape != (w.shape[0],):
         raise ShapeError(f"linear: input {x.shape}, weight {w.shape} and bias {b.shape} do not fit: "
-                         f"need input (..., {w.shape[1]}) and bias ({w.shape[0]},)")
-    x2 = x.reshape(-1, x.shape[-1])  # fold any batch dimensions into one
-
-    def vjp_w(g):
-        return g.reshape(-1, w.shape[0]).T @ x2  # sum over the batch of g_n x_n^T
-
-    return x @ w.T + b, (lambda g: g @ w, vjp_w, _one)  # bias: sum_to_shape sums the batch
+                         f"need weight (out, in), input (..., in) and bias (out,)")
+    return x @ w.T + b
 
 
 # ------------------------------------------------------------------ shape and indexing
 
-@primitive("reshape", engine="tensor", kind="reshape", domain=("real",),
-           latex=r"\frac{\partial\,\mathrm{reshape}(x)}{\partial x}: G \mapsto \mathrm{reshape}(G, \mathrm{shape}(x))",
-           reference=lambda x, shape: np.reshape(x, shape))
+@primitive("reshape", "tensor", lambda g, x, out, shape: g.reshape(x.shape))  # same numbers, old shape
 def reshape(x, shape):
-    return x.reshape(shape), (lambda g: g.reshape(x.shape),)
+    return x.reshape(shape)
 
 
-@primitive("transpose", engine="tensor", kind="transpose", domain=("real",),
-           latex=r"\frac{\partial\, x^\top}{\partial x}: G \mapsto G^\top \text{ (inverse permutation)}",
-           reference=lambda x, axes=None: np.transpose(x, axes))
-def transpose(x, axes=None):
-    inverse = None if axes is None else tuple(np.argsort(axes))
-    return x.transpose(axes), (lambda g: g.transpose(inverse),)
+@primitive("transpose", "tensor",  # a permutation's inverse permutes the gradient back
+           lambda g, x, out, axes: call("transpose", g, axes=tuple(np.argsort(axes))))
+def transpose(x, axes):
+    return x.transpose(axes)
+
+
+@primitive("expand", "tensor", lambda g, x, out, shape: sum_to_shape(g, x.shape))  # the broadcast undone
+def expand(x, shape):
+    return np.broadcast_to(x, shape)
 
 
 def _is_basic(index) -> bool:
@@ -253,49 +287,38 @@ def _is_basic(index) -> bool:
     return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
 
 
-@primitive("getitem", engine="tensor", kind="getitem", domain=("real",),
-           latex=r"\frac{\partial x[I]}{\partial x}: G \mapsto \text{zeros with } G \text{ added at } I",
-           reference=lambda x, index: np.asarray(x)[index],
-           notes="repeated integer indices add up (np.add.at)")
+@primitive("getitem", "tensor",  # each picked element's gradient goes back to where it was picked
+           lambda g, x, out, index: call("scatter_add", g, shape=x.shape, index=index))
 def getitem(x, index):
-    def vjp(g):
-        z = np.zeros_like(x, dtype=np.result_type(x, g))
-        if _is_basic(index):
-            z[index] = g  # slices never repeat an element: plain assignment is enough
-        else:
-            np.add.at(z, index, g)  # p[[0, 0]] uses p[0] twice: its gradients must add up
-        return z
+    return x[index]
 
-    return x[index], (vjp,)
+
+@primitive("scatter_add", "tensor", lambda g, u, out, shape, index: g[index])  # getitem's VJP, undone
+def scatter_add(u, shape, index):
+    z = np.zeros(shape, dtype=u.dtype)
+    if _is_basic(index):
+        z[index] = u  # slices never repeat an element: plain assignment is enough
+    else:
+        np.add.at(z, index, u)  # x[[0, 0]] uses x[0] twice: its gradients must add up
+    return z
 
 
 # ------------------------------------------------------------------ fused loss
 
-def _reference_cross_entropy(logits, target, reduction="mean"):
-    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    losses = -np.log(p[np.arange(len(target)), target])
-    return {"mean": np.mean, "sum": np.sum, "none": lambda v: v}[reduction](losses)
+def _cross_entropy_vjp(g, z, out, target, reduction):
+    # d loss_i / d z_ij = softmax(z_i)_j - [j = y_i]; the softmax is exp(z - logsumexp(z))
+    p = call("exp", z - call("logsumexp", z, axis=(1,), keepdims=True))
+    onehot = np.zeros(z.shape, dtype=_raw(z).dtype)
+    onehot[np.arange(len(target)), target] = 1
+    d = p - onehot
+    if reduction == "none":
+        return d * g.reshape((-1, 1))
+    return d * (g / z.shape[0] if reduction == "mean" else g)
 
 
-@primitive("cross_entropy", engine="tensor", kind="loss", domain=("real",),
-           latex=r"\frac{\partial \ell}{\partial z_{ij}} = \frac{\mathrm{softmax}(z_i)_j - [j = y_i]}{N}"
-                 r"\quad(\text{reduction mean})",
-           reference=_reference_cross_entropy,
-           notes="the fused form; functional.cross_entropy(..., fused=False) lets the engine derive it")
+@primitive("cross_entropy", "tensor", _cross_entropy_vjp, floats=True)
 def cross_entropy(logits, target, reduction="mean"):
-    rows = np.arange(logits.shape[0])
-    m = logits.max(axis=1, keepdims=True)
-    e = np.exp(logits - m)  # shifted by the row max: no overflow
-    s = e.sum(axis=1, keepdims=True)
-    losses = (np.log(s) + m)[:, 0] - logits[rows, target]  # -log softmax(z)_y = logsumexp(z) - z_y
-    n = logits.shape[0]
-
-    def vjp(g):
-        d = e / s  # softmax, from the forward's exponentials
-        d[rows, target] -= 1  # softmax - onehot
-        if reduction == "none":
-            return d * g[:, None]
-        return d * (g / n if reduction == "mean" else g)
-
+    # -log softmax(z)_y = logsumexp(z) - z_y, with logsumexp shifted by the row max
+    losses = logsumexp(logits, axis=(1,)) - logits[np.arange(logits.shape[0]), target]
     out = losses.mean() if reduction == "mean" else losses.sum() if reduction == "sum" else losses
-    return np.asarray(out, dtype=logits.dtype), (vjp,)
+    return np.asarray(out, dtype=logits.dtype)

@@ -1,36 +1,88 @@
 """The benchmark runner works end to end in its quick mode (this is not a timing test:
-speed is compared in the benchmark's own report, as ratios measured side by side)."""
+speed is judged in the benchmark's own report, as ratios measured side by side)."""
 
+import doctest
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 
-def test_quick_benchmark_run_writes_a_complete_report(tmp_path):
+def run(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "benchmarks", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_quick_run_with_a_baseline_writes_a_complete_report(tmp_path):
     out = tmp_path / "bench.json"
-    result = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    # the repository's own package as the baseline: the before/after pairing must work
+    result = run("--quick", "--baseline", str(ROOT), "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(out.read_text())
-    assert report["quick"] is True and report["date"] and report["machine"]
-    workloads = {r["workload"].split()[0] for r in report["rows"]}
-    assert workloads == {"W1a", "W1b", "W2", "W3", "W4"}
-    for row in report["rows"]:
-        if row["median"] is None:
-            assert row["note"], "a skipped engine must say why"
-            continue
-        assert row["median"] > 0 and row["ratio"] is not None
-        if "hand" in row["engine"] or "plain Python" in row["engine"] or "vectorized" in row["engine"]:
-            assert abs(row["ratio"] - 1.0) < 1e-12  # the limit is the unit
-    minigrad_rows = [r for r in report["rows"] if r["engine"].startswith("minigrad") and r["median"]]
-    assert len(minigrad_rows) >= 6
+    assert report["quick"] is True and report["date"] and report["machine"]["cores"]
+    assert report["command"].startswith("python -m benchmarks --quick")
+    assert "gc.freeze()" in report["settings"]["gc"]
+    assert report["settings"]["threads"]["OPENBLAS_NUM_THREADS"] == "1"
+    assert report["settings"]["recursion_limit"] == 1000
+    ids = [c["id"] for c in report["comparisons"]]
+    assert ids == ["W1-mlp", "W1-chain-1e4", "W1-chain-1e5", "W2-b10", "W3-b256", "W3-b8192"]
+    for comp in report["comparisons"]:
+        limits = [r for r in comp["rows"] if r.get("limit")]
+        assert len(limits) == 1 and limits[0]["ratio"]["median"] == 1.0  # the limit is the unit
+        for row in comp["rows"]:
+            if "skip" in row:
+                assert row["skip"], "a skipped engine must say why"
+                continue
+            assert len(row["time"]["per_process"]) == comp["processes"] == 1
+            assert row["time"]["low"] <= row["time"]["median"] <= row["time"]["high"]
+            assert row["time"]["median"] > 0
+        engines = {r["engine"]: r for r in comp["rows"]}
+        paired = [r for r in comp["rows"] if "vs_baseline" in r]
+        assert paired and all(r["engine"].replace("minigrad", "minigrad [baseline]", 1) in engines
+                              for r in paired)
+    w1 = {r["engine"] for r in report["comparisons"][0]["rows"]}
+    assert {"minigrad Value, gc on", "minigrad Value, gc off", "micrograd, gc on", "micrograd, gc off"} <= w1
+    assert {t["comparison"] for t in report["targets"]} == {"W1-mlp", "W2-b10", "W3-b256", "W3-b8192"}
+    assert "W1 MLP" in result.stdout and "target" in result.stdout
     assert not list(tmp_path.glob("*.tmp"))  # written atomically
 
 
-def test_unknown_workload_is_refused():
-    result = subprocess.run([sys.executable, "-m", "benchmarks", "--only", "W9"], cwd=ROOT,
-                            capture_output=True, text=True)
-    assert result.returncode != 0 and "unknown workloads" in result.stderr
+@pytest.mark.parametrize("args, message", [
+    (["--only", "W9"], "unknown workloads"),
+    (["--baseline", "/nonexistent"], "no minigrad package"),
+    (["--processes", "0"], "at least 1"),
+])
+def test_bad_arguments_are_refused_by_name(args, message, tmp_path):
+    result = run(*args, "--out", str(tmp_path / "x.json"))
+    assert result.returncode != 0 and message in result.stderr
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_a_child_without_one_blas_thread_refuses_to_measure():
+    env = {k: v for k, v in __import__("os").environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    result = subprocess.run([sys.executable, "-m", "benchmarks", "--child", "W2-b10", "--quick"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "one BLAS thread" in result.stderr
+
+
+def test_docstring_examples():
+    import benchmarks.__main__ as main
+    import benchmarks.harness as harness
+    import benchmarks.workloads as workloads
+
+    for module in (harness, workloads, main):
+        failed, tried = doctest.testmod(module)
+        assert tried and not failed, module.__name__
+
+
+def test_one_summary_is_the_median_of_per_process_medians():
+    from benchmarks.harness import summarize
+
+    s = summarize([[5.0, 1.0, 2.0], [3.0], [10.0, 20.0]])
+    assert s["per_process"] == [2.0, 3.0, 15.0]
+    assert (s["median"], s["low"], s["high"]) == (3.0, 2.0, 15.0)

@@ -17,7 +17,7 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def idx_bytes(array: np.ndarray) -> bytes:
-    code = {np.uint8: 0x08, np.int32: 0x0C, np.float32: 0x0D}[array.dtype.type]
+    code = {np.uint8: 0x08, np.int8: 0x09, np.int32: 0x0C, np.float32: 0x0D}[array.dtype.type]
     header = bytes([0, 0, code, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
     return header + array.astype(array.dtype.newbyteorder(">")).tobytes()
 
@@ -62,7 +62,7 @@ def test_read_idx_roundtrip(tmp_path, gz, dtype):
     (b"\x00\x00\x08\x02\x00\x00", "truncated IDX header"),
     (b"\x00\x00\x08\x01\x00\x00\x00\x05\x01\x02", "truncated: header dimensions"),
     (b"\x00\x00\x08\x01\x00\x00\x00\x01\x01\x02", "longer than its header says"),
-    (b"\x00\x00\x08\x03" + struct.pack(">3I", 100000, 100000, 100000), "GiB; refusing"),
+    (b"\x00\x00\x08\x03" + struct.pack(">3I", 100000, 100000, 100000), "GiB limit; refusing"),
     (b"", "bad magic number empty"),
 ])
 def test_corrupt_idx_files_are_refused_naming_the_file(tmp_path, data, message):
@@ -70,6 +70,66 @@ def test_corrupt_idx_files_are_refused_naming_the_file(tmp_path, data, message):
     with pytest.raises(DatasetError, match=message) as info:
         read_idx(path)
     assert "bad-idx" in str(info.value)
+
+
+@pytest.mark.parametrize("dims", [
+    (65536, 65536, 65536, 65536),          # 2**64 elements: wraps to 0 in int64
+    (4294967295, 4294967295, 4294967295, 3),
+    (2**31, 2**31, 4, 1),
+])
+def test_a_header_whose_size_overflows_int64_is_refused(tmp_path, dims):
+    path = write(tmp_path / "huge-idx", bytes([0, 0, 8, len(dims)]) + struct.pack(f">{len(dims)}I", *dims), gz=False)
+    with pytest.raises(DatasetError, match=r"huge-idx: header dimensions .* GiB limit; refusing"):
+        read_idx(path)
+
+
+def _gz_faults():
+    good = gzip.compress(idx_bytes(np.arange(200, dtype=np.uint8)), mtime=0)
+    bad_block = bytearray(good)
+    bad_block[10] = 0xFF          # first deflate block of reserved type 3: zlib.error
+    bad_crc = bytearray(good)
+    bad_crc[-8] ^= 0xFF           # gzip trailer CRC: gzip.BadGzipFile
+    return {"deflate": bytes(bad_block), "crc": bytes(bad_crc), "truncated": good[:-12]}  # EOFError
+
+
+@pytest.mark.parametrize("fault", ["deflate", "crc", "truncated"])
+def test_a_corrupt_gzip_stream_is_a_dataset_error_naming_the_file(tmp_path, fault):
+    path = write(tmp_path / "broken-idx.gz", _gz_faults()[fault], gz=False)
+    with pytest.raises(DatasetError, match="broken-idx.gz: cannot be read as .gzipped. IDX: corrupt"):
+        read_idx(path)
+
+
+@pytest.mark.parametrize("labels, message", [
+    (np.array([1, -3, 2], np.int8), "label -3 is outside the 10 classes"),
+    (np.array([1.0, 2.0, 3.0], np.float32), "labels have element type float32"),
+    (np.array([1, 2, 300], np.int32), "label 300 is outside"),
+])
+def test_labels_outside_the_ten_classes_are_refused(tmp_path, labels, message):
+    small_mnist(tmp_path, n=3)
+    write(tmp_path / "t10k-labels-idx1-ubyte.gz", idx_bytes(labels), gz=True)
+    with pytest.raises(DatasetError, match=f"t10k-labels-idx1-ubyte.gz: {message}"):
+        load_mnist(tmp_path, split="test", download=False)
+
+
+def test_images_that_are_not_bytes_are_refused(tmp_path):
+    small_mnist(tmp_path, n=2)
+    write(tmp_path / "t10k-images-idx3-ubyte.gz", idx_bytes(np.zeros((2, 28, 28), np.float32)), gz=True)
+    with pytest.raises(DatasetError, match="t10k-images-idx3-ubyte.gz: images have element type float32"):
+        load_mnist(tmp_path, split="test", download=False)
+
+
+@pytest.mark.parametrize("fraction, error", [(-0.1, ValueError), (1.5, ValueError), (1.0, ValueError),
+                                             (float("nan"), ValueError), (True, TypeError), ("0.2", TypeError)])
+def test_load_digits_refuses_a_test_fraction_outside_zero_one(fraction, error):
+    with pytest.raises(error, match="test_fraction"):
+        datasets.load_digits(test_fraction=fraction)
+
+
+def test_load_digits_split_sizes():
+    (X, y), (Xt, yt) = datasets.load_digits(test_fraction=0.0)
+    assert len(Xt) == 0 and len(X) == 1797
+    (X, y), (Xt, yt) = datasets.load_digits(test_fraction=0.5)
+    assert len(X) + len(Xt) == 1797 and abs(len(X) - len(Xt)) <= 1
 
 
 def test_a_file_that_is_not_gzip_is_refused(tmp_path):

@@ -94,16 +94,15 @@ def test_leaf_grads_never_share_a_buffer():
 def test_no_vjp_runs_for_inputs_that_do_not_require_grad():
     calls = []
 
-    @primitive("traced_mul", engine="tensor", kind="elementwise", domain=("real", "real"),
-               latex="-", reference=np.multiply)
+    @primitive("traced_mul", "tensor", lambda g, a, b, out: calls.append("a") or g * b,
+               lambda g, a, b, out: calls.append("b") or g * a, rule=("-", ""))
     def traced_mul(a, b):
-        return a * b, (lambda g: calls.append("a") or g * b, lambda g: calls.append("b") or g * a)
+        return a * b
 
     try:
         w = tensor([1.0], requires_grad=True)
-        minigrad.tensor_ops  # noqa: B018
-        from minigrad.tensor import _apply
-        _apply("traced_mul", w, tensor([2.0])).sum().backward()
+        from minigrad.tensor import apply_op
+        apply_op("traced_mul", w, tensor([2.0])).sum().backward()
         assert calls == ["a"]
     finally:
         REGISTRY.pop("traced_mul")
@@ -166,7 +165,7 @@ def test_broadcast_error_names_op_and_shapes():
 
 def test_backward_on_non_scalar_needs_gradient():
     x = tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match=r"gradient=.*\(2,\)"):
+    with pytest.raises(RuntimeError, match=r"shape \(2,\).*gradient="):
         (x * 2).backward()
     with pytest.raises(minigrad.ShapeError, match="gradient has shape"):
         (x * 2).backward(gradient=[1.0, 2.0, 3.0])
@@ -202,5 +201,5 @@ def test_detect_anomaly_names_the_op_forward_and_backward():
 
 def test_truth_value_only_for_one_element():
     assert bool(tensor([1.0]) == tensor([1.0]))
-    with pytest.raises(ValueError, match="ambiguous"):
+    with pytest.raises(RuntimeError, match="ambiguous"):
         bool(tensor([1.0, 2.0]) == tensor([1.0, 2.0]))

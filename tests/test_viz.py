@@ -156,3 +156,167 @@ def test_show_grad_all_after_backward_explains_what_to_do():
     assert "grad [2, 4]" in viz.draw(loss).source  # the leaf's stored gradient
     with pytest.raises(RuntimeError, match="retain_graph=True"):
         viz.draw(loss, show_grad="all")
+
+
+# ---------------------------------------------------------------- readable figures (issue 11 §1)
+
+def _figure_parts(html):
+    import base64
+
+    style = re.search(r'<svg style="([^"]*)"', html).group(1)
+    px = {k: float(v) for k, v in re.findall(r"(min-width|width):([\d.]+)px", style)}
+    data = re.search(r'href="data:image/svg\+xml;base64,([^"]+)"', html)
+    return px, (base64.b64decode(data.group(1)).decode() if data else None)
+
+
+def test_figure_never_shrinks_labels_below_the_floor_and_links_the_full_svg():
+    dot = viz.draw(DEMOS["softmax"](), show_grad="all")
+    svg = viz.to_svg(dot)
+    natural = float(re.search(r'width="([\d.]+)pt"', svg).group(1)) * 4 / 3  # CSS px
+    smallest = min(float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)) * 4 / 3
+    html = viz.figure(dot, caption="softmax <regression>")
+    px, full = _figure_parts(html)
+    assert px["width"] == pytest.approx(natural, abs=1)  # shown at its own size when it fits...
+    assert px["min-width"] / natural * smallest >= 10.5 - 0.01  # ...and never shrunk below 10.5 px labels
+    assert full == svg  # the link holds the full-size drawing, byte for byte
+    assert "softmax &lt;regression&gt;" in html and 'download="softmax-regression.svg"' in html
+    assert html.startswith('<figure class="mg-figure"><div class="mg-scroll"') and html._repr_html_() == html
+
+
+def test_figure_enlarges_tiny_labels_and_reads_every_svg_size_unit():
+    tiny = '<svg width="200pt" height="20pt" viewBox="0 0 200 20"><text font-size="4">x</text></svg>'
+    px, _ = _figure_parts(viz.figure(tiny, link=False))
+    # 4 pt = 5.33 px labels: enlarged to 10.5 px, i.e. by 10.5 / 5.33
+    assert px["width"] == pytest.approx(200 * 4 / 3 * 10.5 / (4 * 4 / 3), abs=1) == px["min-width"]
+    no_box = viz.figure('<svg width="300" height="30"><text font-size="20">big</text></svg>', link=False)
+    assert 'viewBox="0 0 300 30"' in no_box and _figure_parts(no_box)[0]["width"] == 300
+    with pytest.raises(TypeError, match="graphviz graph, a matplotlib Figure or SVG text"):
+        viz.figure(42)
+    with pytest.raises(ValueError, match="no <svg>"):
+        viz.figure("<p>not a drawing</p>")
+
+
+def test_figure_of_a_matplotlib_figure_has_real_text_and_leaves_rcparams_alone():
+    matplotlib = pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2))
+    ax = fig.subplots()
+    ax.plot([0, 1], [1, 0])
+    ax.set_xlabel("epoch")
+    before = matplotlib.rcParams["svg.fonttype"]
+    html = viz.figure(fig, caption="a curve")
+    assert matplotlib.rcParams["svg.fonttype"] == before
+    assert ">epoch</text>" in html  # measurable, selectable text rather than glyph outlines
+    px, full = _figure_parts(html)
+    assert px["min-width"] <= px["width"] and full.startswith("<svg")
+
+
+# ---------------------------------------------------------------- layout and summaries
+
+def test_rankdir_auto_lays_long_chains_top_to_bottom():
+    x = Value(1.0, label="x")
+    short = x * 2.0
+    long = x
+    for _ in range(6):
+        long = long.tanh()
+    assert "rankdir=LR" in viz.draw(short).source and "rankdir=TB" in viz.draw(long).source
+    assert "rankdir=LR" in viz.draw(long, rankdir="LR").source
+    with pytest.raises(ValueError, match="rankdir must be"):
+        viz.draw(short, rankdir="sideways")
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # log of 0 and of -1, on purpose
+def test_summaries_and_text_drawings_show_nan_and_inf():
+    a = np.array([1.0, np.nan, 3.0, np.inf, -np.inf, np.nan, 5.0])
+    assert viz.summary(a) == "mean 3, min 1, max 5; 2 NaN, 1 inf, 1 -inf"
+    assert viz.summary(np.full(8, np.nan)) == "no finite entry: 8 NaN"
+    assert viz.summary(np.array([np.nan, 1.0])) == "[nan, 1]"  # small arrays: every value
+    assert viz.summary(minigrad.tensor([0.5, 2.0], requires_grad=True)) == "[0.5, 2]"  # a Tensor reads detached
+    x = minigrad.tensor(np.array([1.0, 0.0, -1.0, 2.0, 3.0, 4.0, 5.0]), requires_grad=True, label="x")
+    y = x.log().sum()
+    text = viz.to_text(y, grads=viz.compute_grads(y))
+    assert "1 NaN" in text and "1 -inf" in text and "⚠ NaN/inf" in text
+
+
+# ---------------------------------------------------------------- the standalone trace (issue 11 §2)
+
+def test_trace_page_typesets_its_rules_as_mathml():
+    pytest.importorskip("latex2mathml")
+    trace = viz.backward_trace(DEMOS["neuron"]())
+    page = trace.to_html()
+    assert page.count('<div class="rule"><math') == len(trace.steps)
+    assert "\\frac" not in page and "latex2mathml" not in page  # no raw LaTeX, no install hint
+    assert page.count('<figure class="mg-figure">') == len(trace.steps)  # readable size, scroll, zoom
+    assert 'id="fit"' in page and "rankdir" not in page
+
+
+def test_trace_page_without_latex2mathml_shows_the_source_and_says_how(monkeypatch):
+    monkeypatch.setitem(sys.modules, "latex2mathml", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "latex2mathml.converter", None)
+    page = viz.backward_trace(DEMOS["expression"]()).to_html()
+    assert "<math" not in page and "<code>\\frac" in page and "pip install latex2mathml" in page
+
+
+# ---------------------------------------------------------------- CLI and files (issue 9 item 15)
+
+def test_cli_picks_the_format_from_the_suffix(tmp_path):
+    magic = {"png": b"\x89PNG", "pdf": b"%PDF", "svg": b"<?xml", "dot": b"digraph"}
+    for fmt, head in magic.items():
+        out = tmp_path / f"loss.{fmt}"
+        result = run_cli("graph", "neuron", "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert out.read_bytes().startswith(head), fmt
+    assert "x1" in (run_cli("graph", "neuron", "--out", str(tmp_path / "n.txt")) and (tmp_path / "n.txt").read_text())
+    assert run_cli("graph", "neuron", "--trace", "--out", str(tmp_path / "t.html")).returncode == 0
+    assert (tmp_path / "t.html").read_text().startswith("<!doctype html>")
+
+
+@pytest.mark.parametrize("args, status, message", [
+    (["neuron", "--format", "svg", "--out", "{tmp}/x.png"], 2, "does not match the suffix"),
+    (["neuron", "--out", "{tmp}/x.jpg"], 2, "cannot tell a format from the suffix"),
+    (["{tmp}/mine.py:needs_args"], 2, "needs the argument(s) x, y"),
+    (["{tmp}/mine.py:CONSTANT"], 2, "is not a function"),
+    (["{tmp}/mine.py:nope"], 2, "has no function 'nope'"),
+    (["nueron"], 2, "unknown demo 'nueron'"),
+    (["neuron", "--out", "{tmp}/mine.py/x.svg"], 1, "is a file, not a folder"),
+    (["neuron", "--trace", "--out", "{tmp}/t.svg"], 2, "give a folder"),
+    (["neuron", "--out", "{tmp}/adir"], 1, "cannot write"),
+])
+def test_cli_mistakes_give_one_clear_line_and_leave_nothing(tmp_path, args, status, message):
+    (tmp_path / "mine.py").write_text("CONSTANT = 3\ndef needs_args(x, y, z=1):\n    return x\n")
+    (tmp_path / "adir").mkdir()
+    before = sorted(tmp_path.rglob("*"))
+    result = run_cli("graph", *[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.returncode == status, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert sorted(p for p in tmp_path.rglob("*") if "__pycache__" not in p.parts) == before  # no file, no .part
+
+
+def test_a_failed_render_leaves_no_part_file(tmp_path, monkeypatch):
+    import os
+
+    dot = viz.draw(DEMOS["expression"]())
+    (tmp_path / "adir.svg").mkdir()
+    with pytest.raises(IsADirectoryError):
+        viz.render(dot, tmp_path / "adir.svg")
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="No space left"):
+        viz.render(dot, tmp_path / "x.png")
+    with pytest.raises(OSError, match="No space left"):
+        viz.backward_trace(DEMOS["expression"]()).to_html(tmp_path / "t.html")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["adir.svg"]
+
+
+def test_render_refuses_a_suffix_that_contradicts_the_format(tmp_path):
+    dot = viz.draw(DEMOS["expression"]())
+    with pytest.raises(ValueError, match="does not match the suffix"):
+        viz.render(dot, tmp_path / "x.png", format="svg")
+    with pytest.raises(ValueError, match="cannot tell a format"):
+        viz.render(dot, tmp_path / "x.jpeg")
+    assert viz.render(dot, tmp_path / "noext") and (tmp_path / "noext").read_bytes().startswith(b"<?xml")
+    assert not list(tmp_path.glob("*.part"))

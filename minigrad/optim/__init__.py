@@ -1,56 +1,172 @@
 """Optimizers that follow PyTorch's update rules step for step.
 
 Each optimizer keeps ``param_groups`` (``param_groups[0]["lr"]`` is the current learning
-rate, which a scheduler changes) and updates ``p.data`` in place, with its state
-buffers allocated once, on the first step.
+rate, which a scheduler changes). A step computes the update in NumPy and writes it
+with one in-place Tensor operation per parameter under ``no_grad()``, so every step
+bumps the parameter's version counter: a backward pass through a graph that saved the
+old value raises instead of silently using the new one.
 """
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
+from ..autograd import no_grad
+from ..tensor import Tensor
 from . import lr_scheduler  # noqa: F401  (minigrad.optim.lr_scheduler, as in torch)
 
 __all__ = ["Optimizer", "SGD", "Adam", "lr_scheduler"]
 
 
+def _array(x) -> np.ndarray:
+    """The NumPy data behind a Tensor (detached) or array, without copying."""
+    return x.detach().numpy() if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _check_nonnegative(name: str, value, optimizer: str) -> None:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{optimizer}: {name} must be a real number, got {value!r} ({type(value).__name__})")
+    if not value >= 0:  # also refuses NaN
+        raise ValueError(f"{optimizer}: invalid {name}: {value} (must be >= 0)")
+
+
+def _is_leaf(t: Tensor) -> bool:
+    leaf = getattr(t, "is_leaf", None)
+    return bool(leaf) if leaf is not None else not (t.requires_grad and getattr(t, "_op", None) is not None)
+
+
 class Optimizer:
-    """Base class: holds parameter groups and resets gradients.
+    """Base class: holds parameter groups, validates them and resets gradients.
 
     Parameters
     ----------
-    params : iterable of Parameter
+    params : iterable of Tensor, or iterable of dict
+        The tensors to optimize (e.g. ``net.parameters()``), or parameter groups: dicts
+        with a ``"params"`` entry and per-group hyper-parameters. A single Tensor is
+        refused (``TypeError``), as in PyTorch: iterating it would walk its rows.
+        Tensors with ``requires_grad=False`` are accepted and never updated.
     defaults : dict
-        Hyper-parameters copied into the parameter group.
+        Hyper-parameters for groups that do not set their own.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> opt = minigrad.optim.SGD(minigrad.nn.Linear(2, 1).parameters(), lr=0.1)
+    >>> isinstance(opt, minigrad.optim.Optimizer), len(opt.param_groups[0]["params"])
+    (True, 2)
     """
 
     def __init__(self, params, defaults: dict):
-        params = list(params)
-        if not params:
-            raise ValueError("optimizer got an empty parameter list")
-        if any(not getattr(p, "requires_grad", False) for p in params):
-            raise ValueError("optimizer got a tensor that does not require grad")
-        if defaults.get("lr", 0) < 0:
-            raise ValueError(f"invalid learning rate: {defaults['lr']}")
-        self.param_groups = [{"params": params, **defaults}]
+        if isinstance(params, Tensor):
+            raise TypeError("params argument given to the optimizer should be an iterable of Tensors or "
+                            f"dicts, but got a Tensor of shape {tuple(params.shape)}; wrap it: [w]")
+        if isinstance(params, dict):
+            raise TypeError("params argument given to the optimizer should be an iterable of Tensors or "
+                            "dicts (parameter groups), but got one dict; wrap it: [group]")
+        self.defaults = dict(defaults)
+        self._validate(self.defaults)
+        self.param_groups: list = []
         self.state: dict = {}
+        groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to None (PyTorch's default ``set_to_none``)."""
+    def _validate(self, group: dict) -> None:
+        """Refuse invalid hyper-parameters, naming the value (subclasses add theirs)."""
+        name = type(self).__name__
+        for key in ("lr", "momentum", "weight_decay", "eps"):
+            if key in group:
+                _check_nonnegative("learning rate" if key == "lr" else key, group[key], name)
+        if "betas" in group:
+            betas = group["betas"]
+            if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+                raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
+            for i, beta in enumerate(betas):
+                if isinstance(beta, (bool, np.bool_)) or not isinstance(beta, numbers.Real):
+                    raise TypeError(f"{name}: beta parameter at index {i} must be a real number, got {beta!r}")
+                if not 0.0 <= beta < 1.0:
+                    raise ValueError(f"{name}: invalid beta parameter at index {i}: {beta} (must be in [0, 1))")
+
+    def add_param_group(self, param_group: dict) -> None:
+        """Add a group of parameters with its own hyper-parameters (as PyTorch).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> net = minigrad.nn.Linear(2, 1)
+        >>> opt = minigrad.optim.SGD([net.weight], lr=0.1)
+        >>> opt.add_param_group({"params": [net.bias], "lr": 0.01})
+        >>> [g["lr"] for g in opt.param_groups]
+        [0.1, 0.01]
+        """
+        if not isinstance(param_group, dict):
+            raise TypeError(f"a parameter group must be a dict, got {type(param_group).__name__}")
+        params = param_group.get("params")
+        if params is None:
+            raise ValueError("a parameter group needs a 'params' entry")
+        params = [params] if isinstance(params, Tensor) else list(params)  # a group may hold one tensor
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        ids = set()
+        for i, p in enumerate(params):
+            if not isinstance(p, Tensor):
+                raise TypeError(f"optimizer can only optimize Tensors, but parameter {i} is a {type(p).__name__}")
+            if not _is_leaf(p):
+                raise ValueError(f"can't optimize a non-leaf Tensor (parameter {i}, made by an op); "
+                                 "pass the leaf tensors (parameters) themselves")
+            if id(p) in ids:
+                raise ValueError(f"parameter {i} appears twice in one parameter group: it would be updated twice "
+                                 "per step (a module used twice? pass net.parameters(), which lists it once)")
+            if id(p) in seen:
+                raise ValueError(f"parameter {i} already appears in another parameter group")
+            ids.add(id(p))
+        group = {**self.defaults, **param_group, "params": params}
+        self._validate(group)
+        self.param_groups.append(group)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset every parameter's gradient: to None (PyTorch's default) or to zeros.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> w = minigrad.nn.Parameter([1.0])
+        >>> (w * 2).sum().backward()
+        >>> opt = minigrad.optim.SGD([w], lr=0.1); opt.zero_grad(); w.grad is None
+        True
+        """
         for group in self.param_groups:
             for p in group["params"]:
-                p.grad = None
+                if set_to_none or p.grad is None:
+                    p.grad = None
+                else:
+                    p.grad.zero_()
 
     def _grads(self):
-        """Yield (group, param, gradient with weight decay added) for params that have a grad."""
+        """Yield (group, param, gradient array with weight decay added) for each trainable
+        parameter that has a gradient."""
         for group in self.param_groups:
+            wd = group["weight_decay"]
             for p in group["params"]:
-                if p.grad is None:
+                if not p.requires_grad or p.grad is None:
                     continue
-                g = p.grad
-                if group["weight_decay"]:
-                    g = g + group["weight_decay"] * p.data  # L2 penalty's gradient, as torch adds it
+                g = _array(p.grad)
+                if g.shape != tuple(p.shape):
+                    raise ValueError(f"{type(self).__name__}.step: a parameter of shape {tuple(p.shape)} "
+                                     f"has a gradient of shape {g.shape}")
+                if wd:
+                    g = g + wd * _array(p)  # the L2 penalty's gradient, added as torch adds it
                 yield group, p, g
+
+    @staticmethod
+    def _write(p: Tensor, update: np.ndarray) -> None:
+        """``p -= update`` as one in-place Tensor op (counted by the version counter)."""
+        p.sub_(Tensor(update.astype(p.dtype, copy=False)))
 
 
 class SGD(Optimizer):
@@ -62,27 +178,38 @@ class SGD(Optimizer):
     --------
     >>> import minigrad
     >>> w = minigrad.nn.Parameter([1.0])
-    >>> w.grad = w.data * 0 + 0.5
+    >>> (w * 0.5).sum().backward()
     >>> minigrad.optim.SGD([w], lr=0.1).step()
     >>> w.tolist()
     [0.949999988079071]
     """
 
-    def __init__(self, params, lr: float, momentum: float = 0.0, weight_decay: float = 0.0):
+    def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, weight_decay: float = 0.0):
         super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
 
     def step(self) -> None:
-        """Apply one update to every parameter that has a gradient."""
-        for group, p, g in self._grads():
-            if group["momentum"]:
-                buf = self.state.get(id(p))
-                if buf is None:
-                    buf = self.state[id(p)] = np.array(g, dtype=p.dtype)
-                else:
-                    buf *= group["momentum"]
-                    buf += g
-                g = buf
-            p.data -= (group["lr"] * g).astype(p.dtype, copy=False)
+        """Apply one update to every trainable parameter that has a gradient.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> w = minigrad.nn.Parameter([0.0])
+        >>> (w * 1.0).sum().backward()
+        >>> opt = minigrad.optim.SGD([w], lr=0.5); opt.step(); w.tolist()
+        [-0.5]
+        """
+        with no_grad():
+            for group, p, g in self._grads():
+                if group["momentum"]:
+                    buf = self.state.get(p, {}).get("momentum_buffer")
+                    if buf is None:
+                        buf = np.array(g, dtype=p.dtype)
+                        self.state[p] = {"momentum_buffer": buf}
+                    else:
+                        buf *= group["momentum"]
+                        buf += g
+                    g = buf
+                self._write(p, group["lr"] * g)
 
 
 class Adam(Optimizer):
@@ -95,7 +222,7 @@ class Adam(Optimizer):
     --------
     >>> import minigrad
     >>> w = minigrad.nn.Parameter([1.0])
-    >>> w.grad = w.data * 0 + 0.5
+    >>> (w * 0.5).sum().backward()
     >>> minigrad.optim.Adam([w], lr=0.1).step()   # first Adam step moves by ~lr
     >>> round(w.item(), 4)
     0.9
@@ -103,20 +230,33 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0):
-        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
+        super().__init__(params, dict(lr=lr, betas=tuple(betas) if isinstance(betas, list) else betas,
+                                      eps=eps, weight_decay=weight_decay))
 
     def step(self) -> None:
-        """Apply one update to every parameter that has a gradient."""
-        for group, p, g in self._grads():
-            b1, b2 = group["betas"]
-            st = self.state.get(id(p))
-            if st is None:
-                st = self.state[id(p)] = {"t": 0, "m": np.zeros_like(p.data), "v": np.zeros_like(p.data)}
-            st["t"] += 1
-            st["m"] *= b1
-            st["m"] += (1 - b1) * g
-            st["v"] *= b2
-            st["v"] += (1 - b2) * g * g
-            m_hat = st["m"] / (1 - b1 ** st["t"])
-            v_hat = st["v"] / (1 - b2 ** st["t"])
-            p.data -= (group["lr"] * m_hat / (np.sqrt(v_hat) + group["eps"])).astype(p.dtype, copy=False)
+        """Apply one update to every trainable parameter that has a gradient.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> w = minigrad.nn.Parameter([0.0])
+        >>> (w * 3.0).sum().backward()
+        >>> opt = minigrad.optim.Adam([w], lr=0.5); opt.step(); round(w.item(), 4)
+        -0.5
+        """
+        with no_grad():
+            for group, p, g in self._grads():
+                b1, b2 = group["betas"]
+                st = self.state.get(p)
+                if st is None:
+                    zeros = np.zeros(tuple(p.shape), dtype=p.dtype)
+                    st = self.state[p] = {"step": 0, "exp_avg": zeros, "exp_avg_sq": zeros.copy()}
+                st["step"] += 1
+                m, v, t = st["exp_avg"], st["exp_avg_sq"], st["step"]
+                m *= b1
+                m += (1 - b1) * g
+                v *= b2
+                v += (1 - b2) * g * g
+                m_hat = m / (1 - b1 ** t)
+                v_hat = v / (1 - b2 ** t)
+                self._write(p, group["lr"] * m_hat / (np.sqrt(v_hat) + group["eps"]))

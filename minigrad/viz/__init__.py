@@ -7,10 +7,13 @@ Examples
 >>> dot = viz.draw(y)            # a graphviz.Digraph; in Jupyter it displays itself
 >>> print(viz.to_text(y).splitlines()[0])
 v2 = tanh(v1)   data 0.2449   grad 1
+>>> html = viz.figure(dot, caption="y = tanh(x * x)")  # for a web page: readable, scrolls, links the SVG
 """
 
-from .graph import compute_grads, draw, kind_of, node_names, render, summary, to_svg, to_text
+from .figure import FigureHTML, figure, svg_of
+from .graph import (RENDER_FORMATS, compute_grads, draw, format_for, kind_of, node_names, render, summary, to_svg,
+                    to_text)
 from .trace import Step, Trace, backward_trace
 
-__all__ = ["draw", "render", "to_svg", "to_text", "backward_trace", "Trace", "Step", "compute_grads",
-           "node_names", "kind_of", "summary"]
+__all__ = ["draw", "render", "to_svg", "to_text", "figure", "svg_of", "FigureHTML", "backward_trace", "Trace", "Step",
+           "compute_grads", "node_names", "kind_of", "summary", "format_for", "RENDER_FORMATS"]

@@ -16,7 +16,12 @@ import numpy as np
 from ..autograd import FREED, reverse_pass, toposort
 from ..tensor_ops import broadcast_axes
 
-__all__ = ["draw", "render", "to_svg", "to_text", "node_names", "compute_grads", "summary", "kind_of"]
+__all__ = ["draw", "render", "to_svg", "to_text", "node_names", "compute_grads", "summary", "kind_of", "format_for",
+           "RENDER_FORMATS"]
+
+# Long chains are drawn top to bottom by rankdir="auto": a column of boxes scrolls with the page,
+# where a row of them needs its own sideways scroll on a phone.
+AUTO_TB_DEPTH = 4
 
 COLOURS = {"parameter": "#c8e6c9", "input": "#bbdefb", "constant": "#eeeeee", "result": "#ffffff",
            "output": "#fff3c4", "nonfinite": "#ffcdd2"}
@@ -26,8 +31,45 @@ STYLES = {"parameter": ("box", "rounded,filled,bold"), "input": ("note", "filled
           "output": ("box", "rounded,filled")}
 
 
+def _array(x):
+    """A node's data or gradient as a NumPy array: a float (Value), an ndarray, or a Tensor.
+
+    ``Tensor.data`` and ``.grad`` may be Tensors (detached, or carrying a graph after
+    ``create_graph=True``): read them through ``detach()`` so nothing is recorded.
+    """
+    if x is None or isinstance(x, np.ndarray):
+        return x
+    if hasattr(x, "detach") and hasattr(x, "numpy"):
+        return np.asarray(x.detach().numpy())
+    return np.asarray(x)
+
+
+def _seed(root):
+    """d(root)/d(root): what ``backward()`` starts from (the engine's own seed when it has one)."""
+    if root.requires_grad and hasattr(root, "_seed"):
+        return root._seed(None, "backward")
+    if type(root).__name__ == "Value":
+        return 1.0
+    data = _array(root.data)
+    return np.ones(data.shape, dtype=data.dtype)
+
+
+def _is_result(node) -> bool:
+    """Made by an op (also once backward() freed it: ``_op`` is FREED, or ``_vjps`` in older cores)."""
+    return node._op is not None or getattr(node, "_vjps", None) is FREED
+
+
 def node_names(order: list) -> dict:
-    """A readable name per node: its label, else ``v3`` / ``t3`` by position in ``order``."""
+    """A readable name per node: its label, else ``v3`` / ``t3`` by position in ``order``.
+
+    Examples
+    --------
+    >>> from minigrad import Value
+    >>> from minigrad.autograd import toposort
+    >>> x = Value(3.0, label="x"); y = x * 2.0
+    >>> sorted(node_names(toposort(y)).values())
+    ['v0', 'v2', 'x']
+    """
     names = {}
     for i, node in enumerate(order):
         prefix = "v" if type(node).__name__ == "Value" else "t"
@@ -36,34 +78,74 @@ def node_names(order: list) -> dict:
 
 
 def kind_of(node, root) -> str:
-    """'output', 'result', 'parameter', 'input' or 'constant'."""
+    """What a node is in the graph of ``root``: its colour and shape in a drawing.
+
+    Returns 'output' (``root``), 'result' (made by an op), 'parameter' (a leaf that
+    requires grad), 'input' (a data leaf) or 'constant' (a number lifted into the graph).
+
+    Examples
+    --------
+    >>> from minigrad import Value
+    >>> w = Value(0.5, label="w"); y = w * 2.0
+    >>> kind_of(w, y), kind_of(y, y)
+    ('parameter', 'output')
+    """
     if node is root:
         return "output"
-    if node._op is not None or node._vjps is FREED:
+    if _is_result(node):
         return "result"
     if node.requires_grad:
         return "parameter"
-    return "constant" if np.ndim(node.data) == 0 else "input"
+    return "constant" if np.ndim(_array(node.data)) == 0 else "input"
 
 
 def summary(x, precision: int = 4) -> str:
-    """Compact text for a number or an array: the values when small, else mean/min/max."""
+    """Compact text for a number or an array: the values when small, else mean/min/max.
+
+    A big array is summarised over its finite entries, and says how many entries are
+    NaN or infinite: a summary never hides them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> summary(np.array([0.5, -2.0]))
+    '[0.5, -2]'
+    >>> summary(np.arange(8.0))
+    'mean 3.5, min 0, max 7'
+    >>> summary(np.array([1.0, 2.0, np.nan, np.inf, -np.inf, 3.0, 4.0]))
+    'mean 2.5, min 1, max 4; 1 NaN, 1 inf, 1 -inf'
+    """
     if x is None:
         return "—"
-    a = np.asarray(x)
+    a = _array(x)
     if a.size <= 6:  # small: the values themselves, on one line (the shape is shown apart)
         if a.ndim == 0:
             return f"{a.item():.{precision}g}"
         return "[" + ", ".join(f"{v:.{precision}g}" for v in a.ravel().tolist()) + "]"
-    finite = a[np.isfinite(a)] if a.dtype.kind == "f" else a
+    if a.dtype.kind == "b":
+        return f"{int(a.sum())} of {a.size} true"
+    if a.dtype.kind not in "fc":
+        return f"mean {a.mean():.3g}, min {a.min():.3g}, max {a.max():.3g}"
+    finite = a[np.isfinite(a)]
+    counts = [(int(np.isnan(a).sum()), "NaN"), (int(np.isposinf(a).sum()), "inf"), (int(np.isneginf(a).sum()), "-inf")]
+    bad = ", ".join(f"{n} {what}" for n, what in counts if n)
     if finite.size == 0:
-        return "all non-finite"
-    return f"mean {finite.mean():.3g}, min {finite.min():.3g}, max {finite.max():.3g}"
+        return f"no finite entry: {bad}"
+    text = f"mean {finite.mean():.3g}, min {finite.min():.3g}, max {finite.max():.3g}"
+    return f"{text}; {bad}" if bad else text
 
 
 def _nonfinite(x) -> bool:
-    a = np.asarray(x) if x is not None else np.zeros(0)
-    return a.dtype.kind == "f" and not np.isfinite(a).all()
+    a = _array(x) if x is not None else np.zeros(0)
+    return a.dtype.kind in "fc" and not np.isfinite(a).all()
+
+
+def _depth(order: list) -> int:
+    """The longest chain of ops from a leaf to the output."""
+    level: dict = {}
+    for node in order:
+        level[node] = 1 + max((level[p] for p in node._parents), default=-1) if node._parents else 0
+    return max(level.values(), default=0)
 
 
 def compute_grads(root, seed=None) -> dict:
@@ -71,9 +153,16 @@ def compute_grads(root, seed=None) -> dict:
 
     Uses the same reverse pass as ``backward()``. Raises if ``backward()`` already freed
     the graph (draw before backward, or pass ``retain_graph=True``).
+
+    Examples
+    --------
+    >>> from minigrad import Value
+    >>> a = Value(3.0, label="a"); y = a * a
+    >>> float(compute_grads(y)[a]), a.grad
+    (6.0, 0.0)
     """
     if seed is None:
-        seed = 1.0 if type(root).__name__ == "Value" else np.ones_like(root.data)
+        seed = _seed(root)
     try:
         return {node: g for node, g, _ in reverse_pass(root, seed)}
     except RuntimeError as err:
@@ -90,8 +179,9 @@ def _stored_grad(node):
 
 def _value_label(node, name, kind, grad, show_data, show_grad) -> str:
     lines = [f"{name}" + (f"  [{kind}]" if kind in ("parameter", "input", "constant") else "")]
-    if np.ndim(node.data) or type(node).__name__ == "Tensor":
-        lines.append(f"shape {tuple(np.shape(node.data))} {np.asarray(node.data).dtype}")
+    data = _array(node.data)
+    if data.ndim or type(node).__name__ == "Tensor":
+        lines.append(f"shape {tuple(data.shape)} {data.dtype}")
     if show_data:
         lines.append(f"data {summary(node.data)}")
     if show_grad and kind not in ("constant", "input"):
@@ -99,7 +189,7 @@ def _value_label(node, name, kind, grad, show_data, show_grad) -> str:
     return "\n".join(lines)
 
 
-def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "LR", max_nodes: int = 150,
+def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto", max_nodes: int = 150,
          grads: dict | None = None, highlight=None, title: str = "", legend: bool = True):
     """Return a ``graphviz.Digraph`` of the graph that computed ``root`` (Value or Tensor).
 
@@ -113,7 +203,10 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "LR",
         :func:`compute_grads`); ``True``: show the stored ``.grad`` (every Value; Tensor
         leaves and ``retain_grad()`` results); ``"auto"``: as True once some node has
         a gradient, else no gradient lines; ``False``: none.
-    rankdir : {"LR", "TB"}
+    rankdir : {"auto", "LR", "TB"}
+        Left to right, top to bottom, or ``"auto"``: top to bottom when a chain of more
+        than ``AUTO_TB_DEPTH`` ops leads to the output (a long row would be wider than a
+        page; a column scrolls with it), else left to right.
     max_nodes : int
         Draw at most this many values (those closest to the output); the rest become a
         single "… N more" node.
@@ -133,7 +226,11 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "LR",
     """
     import graphviz
 
+    if rankdir not in ("auto", "LR", "TB"):
+        raise ValueError(f"draw: rankdir must be 'auto', 'LR' or 'TB', got {rankdir!r}")
     order = toposort(root)
+    if rankdir == "auto":
+        rankdir = "TB" if _depth(order) > AUTO_TB_DEPTH else "LR"
     names = node_names(order)
     if grads is None:
         if show_grad == "all":
@@ -153,7 +250,8 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "LR",
         for p in node._parents:
             users[p] = users.get(p, 0) + 1
 
-    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir, "label": title, "labelloc": "t", "fontsize": "12"},
+    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir, "label": title, "labelloc": "t", "fontsize": "12",
+                                       "fontname": "Helvetica"},
                            node_attr={"fontname": "Helvetica", "fontsize": "10"},
                            edge_attr={"fontname": "Helvetica", "fontsize": "9"})
     clusters: dict = {}
@@ -186,14 +284,14 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "LR",
             op_id = ids[node] + "_op"
             target.node(op_id, label=node.op or "freed", shape="ellipse", style="filled", fillcolor="#f5f5f5")
             dot.edge(op_id, ids[node])
-            spec = node._op
+            spec = node._op if node._op is not FREED else None
             for p in node._parents:
                 edge = {}
-                if p.requires_grad and spec is not None and spec.broadcasts and np.shape(p.data) != np.shape(node.data):
-                    axes = broadcast_axes(np.shape(node.data), np.shape(p.data))
+                out_shape, in_shape = tuple(_array(node.data).shape), tuple(_array(p.data).shape)
+                if p.requires_grad and getattr(spec, "broadcasts", False) and in_shape != out_shape:
+                    axes = broadcast_axes(out_shape, in_shape)
                     if axes:
-                        edge["label"] = (f"Σ axis {', '.join(map(str, axes))}: "
-                                         f"{tuple(np.shape(node.data))} → {tuple(np.shape(p.data))}")
+                        edge["label"] = f"Σ axis {', '.join(map(str, axes))}: {out_shape} → {in_shape}"
                         edge["color"] = "#ef6c00"
                 source = "more" if p in hidden else ids[p]
                 dot.edge(source, op_id, **edge)
@@ -202,11 +300,11 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "LR",
     if hidden:
         dot.node("more", label=f"… {len(hidden)} more values", shape="note", style="filled", fillcolor="#fafafa")
     if legend:
-        with dot.subgraph(name="cluster_legend", graph_attr={"label": "legend", "fontsize": "9",
+        with dot.subgraph(name="cluster_legend", graph_attr={"label": "legend", "fontsize": "10",
                                                              "style": "dotted"}) as lg:
             for kind in ("parameter", "input", "constant", "output"):
                 shape, style = STYLES[kind]
-                lg.node(f"legend_{kind}", label=kind, shape=shape, style=style, fontsize="8",
+                lg.node(f"legend_{kind}", label=kind, shape=shape, style=style, fontsize="9",
                         fillcolor=COLOURS[kind], **({"penwidth": "2.5"} if kind == "output" else {}))
     return dot
 
@@ -220,34 +318,115 @@ def _dot_missing(err) -> RuntimeError:
     )
 
 
-def render(dot, path, format: str | None = None) -> str:
-    """Write a drawing to ``path``; the format follows the suffix (svg, png, pdf) or ``format``.
+RENDER_FORMATS = ("svg", "png", "pdf", "dot")
 
-    Returns the path written. Raises a clear error when Graphviz's ``dot`` is missing.
+
+def format_for(path, format: str | None = None) -> str:
+    """The file format to write ``path`` in: ``format`` if given, else the file's suffix.
+
+    A suffix that names no format we write, or one that contradicts ``format``, is an
+    error rather than a file whose name lies about its bytes. No suffix means SVG.
+
+    Examples
+    --------
+    >>> format_for("loss.png"), format_for("graphs/loss"), format_for("x.svg", "svg")
+    ('png', 'svg', 'svg')
+    >>> format_for("loss.png", "svg")
+    Traceback (most recent call last):
+    ...
+    ValueError: the format 'svg' does not match the suffix of 'loss.png'; give one of them
+    """
+    import os
+
+    suffix = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
+    if format is not None:
+        format = format.lower()
+        if suffix in RENDER_FORMATS + ("txt", "html") and suffix != format:
+            raise ValueError(f"the format {format!r} does not match the suffix of {os.fspath(path)!r}; "
+                             "give one of them")
+        return format
+    if not suffix:
+        return "svg"
+    if suffix not in RENDER_FORMATS:
+        raise ValueError(f"cannot tell a format from the suffix of {os.fspath(path)!r}: use one of "
+                         f"{', '.join('.' + f for f in RENDER_FORMATS)}, or give the format")
+    return suffix
+
+
+def _write_atomic(path, data) -> str:
+    """Write the whole file or nothing: bytes go to ``<path>.<pid>.part`` beside it, which is
+    renamed over ``path`` only once complete, and removed if anything fails."""
+    import os
+
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise IsADirectoryError(21, "is a folder, not a file", path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    tmp = f"{path}.{os.getpid()}.part"
+    try:
+        # mode 0o666 minus the umask, as open() gives (mkstemp would give 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def render(dot, path, format: str | None = None) -> str:
+    """Write a drawing to ``path``; the format follows the suffix (svg, png, pdf, dot) or ``format``.
+
+    The file is written whole or not at all (no half-written file, no ``.part`` left
+    behind). Returns the path written. Raises a clear error when Graphviz's ``dot`` is
+    missing, when the suffix names no format we write, or when ``format`` contradicts it.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from minigrad import Value
+    >>> x = Value(2.0, label="x")
+    >>> folder = tempfile.mkdtemp()
+    >>> path = render(draw(x * x), os.path.join(folder, "square.dot"))
+    >>> open(path).read().startswith("digraph")
+    True
     """
     import os
 
     import graphviz
 
     path = os.fspath(path)
-    fmt = format or os.path.splitext(path)[1].lstrip(".") or "svg"
+    fmt = format_for(path, format)
+    if fmt not in RENDER_FORMATS:
+        raise ValueError(f"render: cannot write a drawing as {fmt!r}; use one of {', '.join(RENDER_FORMATS)}")
     if fmt == "dot":
-        with open(path, "w") as f:
-            f.write(dot.source)
-        return path
+        return _write_atomic(path, dot.source)
     try:
         data = dot.pipe(format=fmt)
     except graphviz.ExecutableNotFound as err:
         raise _dot_missing(err) from None
-    tmp = path + ".part"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
-    return path
+    except graphviz.CalledProcessError as err:
+        detail = (err.stderr or b"").decode("utf-8", "replace").strip()
+        raise RuntimeError(f"Graphviz could not render {path} as {fmt}: {detail or err}") from None
+    return _write_atomic(path, data)
 
 
 def to_svg(dot) -> str:
-    """The drawing as an SVG string (for HTML pages, the docs and notebooks)."""
+    """The drawing as an SVG string, without the XML prolog (so it can sit inside HTML).
+
+    For a web page prefer :func:`minigrad.viz.figure`, which keeps the labels readable.
+
+    Examples
+    --------
+    >>> from minigrad import Value
+    >>> to_svg(draw(Value(1.0, label="x") * 2.0)).startswith("<svg")
+    True
+    """
     import graphviz
 
     try:
@@ -287,12 +466,15 @@ def to_text(root, show_grad=True, grads: dict | None = None) -> str:
             head += f" = {node.op or 'freed'}({', '.join(names[p] for p in node._parents)})"
         else:
             head += f"   [{kind_of(node, root)}]"
-        if np.ndim(node.data):
-            head += f"   shape {tuple(np.shape(node.data))}"
-        head += f"   data {summary(node.data)}"
+        data = _array(node.data)
+        if data.ndim:
+            head += f"   shape {tuple(data.shape)}"
+        head += f"   data {summary(data)}"
         grad = grads.get(node) if grads is not None else _stored_grad(node)
         if show_grad and grad is not None:
             head += f"   grad {summary(grad)}"
+        if _nonfinite(data) or (show_grad and _nonfinite(grad)):
+            head += "   ⚠ NaN/inf"
         lines.append(f"{indent}{branch}{head}")
         child_indent = indent + ("" if not branch else ("    " if branch.startswith("└") else "│   "))
         parents = list(node._parents)

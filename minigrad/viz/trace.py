@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..autograd import reverse_pass, toposort
-from .graph import draw, node_names, summary, to_svg
+from .graph import _seed, draw, node_names, summary
 
 __all__ = ["backward_trace", "Trace", "Step"]
 
@@ -72,40 +72,127 @@ class Trace:
                                title=f"step {s.index}: {s.name} = {s.op}(…)", **draw_kwargs))
         return frames
 
-    def to_html(self, path=None, title: str = "Backpropagation, step by step") -> str:
-        """A self-contained page (SVG frames inline, no external requests) with buttons."""
-        frames = [to_svg(f) for f in self.frames(legend=False)]
+    def to_html(self, path=None, title: str = "Backpropagation, step by step", **draw_kwargs) -> str:
+        """A self-contained page (no script or font from elsewhere) with one frame per step.
+
+        Each frame shows the step's derivative rule as typeset math (MathML, converted by
+        the ``latex2mathml`` package when it is installed; else the LaTeX source) and the
+        graph, top to bottom for long chains, at a size whose labels are readable. Buttons
+        (or the arrow keys) step through the frames; ``+``/``−``/"fit" zoom the drawing,
+        and it can be dragged to pan. Written atomically to ``path`` when given.
+
+        Examples
+        --------
+        >>> from minigrad import Value
+        >>> a = Value(0.5, label="a"); c = (a * a).tanh()
+        >>> page = backward_trace(c).to_html()
+        >>> page.count('<section class="frame"'), "<math" in page or "<code>" in page
+        (2, True)
+        """
+        from .figure import figure
+        from .graph import _write_atomic
+
+        frames = [figure(f, link=False) for f in self.frames(legend=False, **draw_kwargs)]
+        rules = {s.rule: _math_html(s.rule) for s in self.steps}
+        typeset = all(m.startswith("<math") for m in rules.values())
         sections = []
         for s, svg in zip(self.steps, frames):
             sends = "".join(f"<li><code>{html.escape(self.names[p])}</code> += {html.escape(summary(c, 4))}</li>"
                             for p, c in s.contributions)
             sections.append(
-                f'<section class="frame" hidden><p><b>Step {s.index}</b>: node <code>{html.escape(s.name)}</code>, '
-                f"op <code>{html.escape(s.op)}</code>, upstream gradient {html.escape(summary(s.upstream, 4))}.<br>"
-                f"Rule: <code>{html.escape(s.rule)}</code></p><ul>{sends}</ul>{svg}</section>")
+                f'<section class="frame" hidden><h2>Step {s.index} of {len(self.steps)}: node '
+                f'<code>{html.escape(s.name)}</code> = <code>{html.escape(s.op)}</code>(…)</h2>'
+                f"<p>Gradient arriving from above: <code>{html.escape(summary(s.upstream, 4))}</code>. "
+                f"The op's rule:</p><div class=\"rule\">{rules[s.rule]}</div>"
+                f"<p>It sends to each input:</p><ul>{sends}</ul>{svg}</section>")
+        note = "" if typeset else (
+            '<p class="note">The rules are shown as LaTeX source: <code>pip install latex2mathml</code> '
+            "typesets them.</p>")
         page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>body{{font-family:sans-serif;margin:1.5em}} svg{{max-width:100%;height:auto}}
-nav{{position:sticky;top:0;background:#fff;padding:.5em 0}} button{{font-size:1em}}</style></head>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>{_PAGE_CSS}</style></head>
 <body><h1>{html.escape(title)}</h1>
-<nav><button id="prev">&#9664; previous</button> <span id="pos"></span> <button id="next">next &#9654;</button>
-<small>(or the arrow keys)</small></nav>
+<p>The reverse pass visits each op once, from the output back to the inputs. The current
+node is outlined in red; each box shows the gradient known so far (green: parameters, blue:
+inputs, grey: constants).</p>{note}
+<nav><button id="prev" aria-label="previous step">&#9664;</button> <span id="pos"></span>
+<button id="next" aria-label="next step">&#9654;</button>
+<span class="zoom"><button id="out" aria-label="zoom out">&minus;</button><button id="fit">fit</button><button
+ id="one">100%</button><button id="in" aria-label="zoom in">+</button></span>
+<small>arrow keys step; + and &minus; zoom; drag the drawing to pan</small></nav>
 {''.join(sections)}
-<script>
-const frames = document.querySelectorAll('.frame'); let i = 0;
-function show(k) {{ i = Math.max(0, Math.min(frames.length - 1, k));
-  frames.forEach((f, j) => f.hidden = j !== i);
-  document.getElementById('pos').textContent = `step ${{i + 1}} of ${{frames.length}}`; }}
-document.getElementById('prev').onclick = () => show(i - 1);
-document.getElementById('next').onclick = () => show(i + 1);
-document.addEventListener('keydown', e => {{ if (e.key === 'ArrowLeft') show(i - 1); if (e.key === 'ArrowRight') show(i + 1); }});
-show(0);
-</script></body></html>
+<script>{_PAGE_JS}</script></body></html>
 """
         if path is not None:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(page)
+            _write_atomic(path, page)
         return page
+
+
+_PAGE_CSS = """
+body { font-family: system-ui, sans-serif; margin: 1em; line-height: 1.45; color: #212121; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.15em; }
+nav { position: sticky; top: 0; z-index: 1; background: #fff; padding: .5em 0; border-bottom: 1px solid #e0e0e0; }
+nav button { font-size: 1em; min-width: 2.4em; min-height: 2.2em; }
+nav .zoom { margin-left: 1em; white-space: nowrap; }
+nav small { display: block; color: #616161; }
+.rule { overflow-x: auto; font-size: 1.15em; padding: .3em 0; }
+.note { color: #8d3c00; }
+figure.mg-figure { display: block; margin: 1em 0; max-width: 100%; }
+.mg-scroll { overflow: auto; max-height: 80vh; border: 1px solid #e0e0e0; background: #fff; cursor: grab;
+  touch-action: pan-x pan-y; }
+.mg-scroll.dragging { cursor: grabbing; user-select: none; }
+.mg-scroll > svg { display: block; margin: 0 auto; }
+"""
+
+# Stepping, zoom (scales every frame's width; 1 = the readable size figure() chose) and drag to pan.
+_PAGE_JS = """
+const frames = document.querySelectorAll('.frame'); let i = 0, zoom = 1;
+const svgs = [...document.querySelectorAll('.mg-scroll > svg')];
+svgs.forEach(s => { s.dataset.w = parseFloat(s.style.width); s.dataset.min = s.style.minWidth; });
+function show(k) { i = Math.max(0, Math.min(frames.length - 1, k));
+  frames.forEach((f, j) => f.hidden = j !== i);
+  document.getElementById('pos').textContent = `step ${i + 1} of ${frames.length}`; }
+function setZoom(z) { zoom = Math.max(0.1, Math.min(8, z));
+  svgs.forEach(s => { s.style.width = (s.dataset.w * zoom) + 'px';
+    s.style.minWidth = zoom === 1 ? s.dataset.min : '0'; s.style.maxWidth = zoom === 1 ? '100%' : 'none'; }); }
+function fit() { const box = frames[i].querySelector('.mg-scroll'), s = box.querySelector('svg');
+  setZoom(box.clientWidth / s.dataset.w); }
+document.getElementById('prev').onclick = () => show(i - 1);
+document.getElementById('next').onclick = () => show(i + 1);
+document.getElementById('in').onclick = () => setZoom(zoom * 1.25);
+document.getElementById('out').onclick = () => setZoom(zoom / 1.25);
+document.getElementById('one').onclick = () => setZoom(1);
+document.getElementById('fit').onclick = fit;
+document.addEventListener('keydown', e => {
+  if (e.key === 'ArrowLeft') show(i - 1); if (e.key === 'ArrowRight') show(i + 1);
+  if (e.key === '+' || e.key === '=') setZoom(zoom * 1.25); if (e.key === '-') setZoom(zoom / 1.25); });
+document.querySelectorAll('.mg-scroll').forEach(box => {
+  let drag = null;
+  box.addEventListener('pointerdown', e => { if (e.pointerType !== 'mouse') return;
+    drag = [e.clientX, e.clientY, box.scrollLeft, box.scrollTop]; box.classList.add('dragging'); });
+  window.addEventListener('pointermove', e => { if (!drag) return;
+    box.scrollLeft = drag[2] - (e.clientX - drag[0]); box.scrollTop = drag[3] - (e.clientY - drag[1]); });
+  window.addEventListener('pointerup', () => { drag = null; box.classList.remove('dragging'); });
+});
+show(0);
+"""
+
+
+def _math_html(latex: str) -> str:
+    """A derivative rule as MathML (no script needed to show it), or its LaTeX source when
+    the optional ``latex2mathml`` package is not installed or cannot read it."""
+    if not latex:
+        return "<code>(no rule recorded)</code>"
+    try:
+        from latex2mathml.converter import convert
+    except ImportError:
+        return f"<code>{html.escape(latex)}</code>"
+    try:
+        return convert(latex, display="block")
+    except Exception:  # noqa: BLE001 -- a rule it cannot parse is still shown, as source
+        return f"<code>{html.escape(latex)}</code>"
 
 
 def backward_trace(root, seed=None) -> Trace:
@@ -127,7 +214,7 @@ def backward_trace(root, seed=None) -> Trace:
     2     v2    mul   0.961          a += -0.384; b += 0.481  a = -0.384; b = 0.481
     """
     if seed is None:
-        seed = 1.0 if type(root).__name__ == "Value" else np.ones_like(root.data)
+        seed = _seed(root)
     names = node_names(toposort(root))
     steps, running, grads = [], {}, {}
     for node, g, contributions in reverse_pass(root, seed, record=True):
@@ -135,7 +222,7 @@ def backward_trace(root, seed=None) -> Trace:
         if not node._parents:
             continue
         step = Step(index=len(steps) + 1, node=node, name=names[node], op=node.op, upstream=g,
-                    rule=node._op.latex if node._op is not None else "")
+                    rule=getattr(node._op, "latex", ""))
         for parent, c in contributions:
             running[parent] = running[parent] + c if parent in running else c
             step.contributions.append((parent, c))

@@ -1,0 +1,50 @@
+"""Every docs page that runs code becomes a notebook at build (docs/hooks/notebooks.py);
+here each of those notebooks is generated the same way and executed top to bottom in a
+real Jupyter kernel, so a download from the site runs. TrainingCurves draws live there."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("ipykernel")
+
+spec = importlib.util.spec_from_file_location("notebook_hook", DOCS / "hooks" / "notebooks.py")
+hook = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(hook)
+
+# The pages whose notebooks are executed: every page with code except the benchmarks
+# (timings of the whole suite: run by `python -m benchmarks`, not here).
+PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")
+               if p.name != "benchmarks.md" and hook.has_code(p.read_text(encoding="utf-8")))
+
+
+def test_pages_with_code_are_found():
+    assert "walkthroughs/linear-regression.md" in PAGES and "api.md" not in PAGES
+
+
+def test_split_keeps_order_and_marks_rendered_output():
+    page = ('# T\n\ntext\n\n```python exec="on" html="true"\nprint(1)\n```\n\n??? example "Code"\n\n'
+            '    ```python exec="on" source="above" result="text"\n    x = 2\n    ```\n')
+    parts = hook.split_page(page)
+    assert [k for k, _ in parts] == ["markdown", "code", "markdown", "code"]
+    assert parts[1][1].startswith("%%show_output html") and parts[3][1] == "x = 2"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_notebook_executes(page):
+    nb = hook.page_to_notebook((DOCS / page).read_text(encoding="utf-8"), page)
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                                     resources={"metadata": {"path": str(ROOT)}})
+    client.execute()  # raises CellExecutionError naming the cell on any error
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    if "walkthroughs/softmax-regression" in page or "optimizers" in page:
+        # live curves: TrainingCurves displays a figure and updates it in place
+        assert any(o.get("output_type") in ("display_data", "update_display_data") and "image/png" in o.get("data", {})
+                   for o in outputs) or any("image/svg+xml" in o.get("data", {}) for o in outputs)
