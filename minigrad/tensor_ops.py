@@ -129,11 +129,18 @@ def div(a, b):
 # d a^b/da = b a^(b-1), taken as 0 where b == 0 (as PyTorch: no 0 * inf = NaN at a = 0);
 #   adding [b == 0] to the exponent makes that term b * a^0 = 0 without a branch.
 # d a^b/db = a^b ln a, taken as 0 where a == 0 and b >= 0 (ln is fed 1 there).
-@primitive("pow", "tensor", lambda g, a, b, out: g * b * a ** (b - 1 + (_raw(b) == 0)),
+def _power(a, b):
+    """``a ** b``; on arrays, with IEEE inf/nan and no warning (0 ** -0.5 = inf, as PyTorch)."""
+    if isinstance(a, Node) or isinstance(b, Node):
+        return a ** b
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return a ** b
+
+
+@primitive("pow", "tensor", lambda g, a, b, out: g * b * _power(a, b - 1 + (_raw(b) == 0)),
                             lambda g, a, b, out: g * out * call("log", a + (_raw(a) == 0) * (_raw(b) >= 0)))
 def pow_(a, b):
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # IEEE inf/nan, as torch
-        return a ** b
+    return _power(a, b)
 
 
 @primitive("neg", "tensor", lambda g, x, out: -g)            # d(-x)/dx = -1

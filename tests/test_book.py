@@ -216,9 +216,11 @@ def test_resize_keeps_aspect_and_works_on_tensors():
     assert r(np.zeros((28, 56), dtype=np.uint8)).shape == (14, 28)
     t = r(transforms.ToTensor()(np.full((28, 28), 255, dtype=np.uint8)))
     assert tuple(t.shape) == (1, 14, 14) and np.allclose(t.numpy(), 1.0)
-    # a constant image stays constant; a mean is preserved when shrinking by 2
-    x = np.random.default_rng(1).random((8, 8))
-    np.testing.assert_allclose(transforms.Resize(4)(x), x.reshape(4, 2, 4, 2).mean(axis=(1, 3)))
+    # a ramp x[i, j] = j is sampled at the output pixels' centres (away from the border,
+    # where the tent is cut): output column k of 4 from 8 sits at input position 2k + 0.5
+    ramp = np.tile(np.arange(8.0), (8, 1))
+    np.testing.assert_allclose(transforms.Resize(4)(ramp)[:, 1:3], [[2.5, 4.5]] * 4)
+    np.testing.assert_allclose(transforms.Resize((3, 5))(np.full((7, 9), 0.3)), 0.3)
     for bad in (0, -3, (2, 0), 2.5, True):
         with pytest.raises(ValueError):
             transforms.Resize(bad)
@@ -267,9 +269,9 @@ def test_sgd_linreg_squared_loss_match_hand_computation():
     w = d2l.tensor([[0.5], [0.5]]); w.requires_grad_()
     b = d2l.zeros(1); b.requires_grad_()
     l = d2l.squared_loss(d2l.linreg(X, w, b), y)
-    assert l.numpy()[:, 0].tolist() == pytest.approx([0.125, 1.0])
+    assert d2l.numpy(l)[:, 0].tolist() == pytest.approx([0.125, 0.5])
     l.sum().backward()
-    r = np.array([0.5, 1.0])                        # residuals X w + b - y
+    r = np.array([0.5, 1.0])                        # residuals X w + b - y: 1.5 - 1, 1 - 0
     gw, gb = X.numpy().T @ r, r.sum()
     d2l.sgd([w, b], 0.1, 2)
     np.testing.assert_allclose(w.detach().numpy()[:, 0], [0.5, 0.5] - 0.1 * gw / 2, rtol=1e-6)

@@ -212,8 +212,9 @@ class Tab:
         self.outside.clear()
         if html is None:
             self.page.goto(self.base + path, wait_until="load")
-        else:
-            self.page.set_content(html, wait_until="load")
+        else:  # as a page of the site: laid out at the device's width
+            self.page.set_content('<meta name="viewport" content="width=device-width, initial-scale=1">' + html,
+                                  wait_until="load")
         self.page.evaluate(OPEN_ALL_JS)
         problems, labels = self.page.evaluate(MEASURE_JS, [self.width, MIN_LABEL_PX, links])
         problems += [f"JavaScript error: {e}" for e in self.errors]
@@ -314,6 +315,7 @@ def test_full_size_link_opens_the_drawing(browser, server):
     html = viz.figure(viz.draw((x * x).tanh()), caption="one neuron")
     tab = Tab(browser, server, 390)
     try:
+        tab.page.goto(server + "404.html")  # a page of the site's origin, as the docs are
         tab.page.set_content(f"<article>{html}</article>")
         with tab.context.expect_page() as opened:
             tab.page.click("a.mg-full")

@@ -203,3 +203,239 @@ def test_truth_value_only_for_one_element():
     assert bool(tensor([1.0]) == tensor([1.0]))
     with pytest.raises(RuntimeError, match="ambiguous"):
         bool(tensor([1.0, 2.0]) == tensor([1.0, 2.0]))
+
+
+# ------------------------------------------------------------------ PyTorch's tensor API (issue 10)
+
+def test_data_and_grad_are_tensors_sharing_memory_and_version():
+    w = tensor([1.0, 2.0], requires_grad=True)
+    d = w.data
+    assert isinstance(d, Tensor) and not d.requires_grad and d.is_leaf
+    d.fill_(3.0)  # a write through .data changes w and is counted
+    assert w.tolist() == [3.0, 3.0] and w._version == 1
+    (w * w).sum().backward()
+    assert isinstance(w.grad, Tensor) and w.grad.tolist() == [6.0, 6.0]
+    g = w.grad
+    (w * w).sum().backward()  # accumulates into the same tensor, as PyTorch
+    assert g.tolist() == [12.0, 12.0]
+    w.grad.zero_()
+    assert w.grad.tolist() == [0.0, 0.0]
+    with pytest.raises(RuntimeError, match="detach"):
+        w.numpy()
+    assert np.asarray(w.detach()).tolist() == [3.0, 3.0]
+
+
+@pytest.mark.parametrize("edit", [
+    lambda x: x.data.add_(10), lambda x: x.data.mul_(2), lambda x: x.data.normal_(),
+    lambda x: x.data.copy_(np.zeros(2)), lambda x: x.data.__isub__(1), lambda x: x.data.__setitem__(0, 5.0),
+    lambda x: setattr(x, "data", np.zeros(2, dtype=np.float32)),
+])
+def test_inplace_edit_of_a_saved_input_makes_backward_raise(edit):
+    w = tensor([1.0, 2.0], requires_grad=True, label="w")
+    x = tensor([3.0, 4.0], label="x")
+    loss = (w * x).sum()
+    edit(x)
+    with pytest.raises(RuntimeError, match=r"modified by an in-place operation: input 1 'x' of 'mul'"):
+        loss.backward()
+
+
+def test_optimizer_step_between_two_backwards_raises():
+    net = minigrad.nn.Linear(2, 1)
+    opt = minigrad.optim.SGD(net.parameters(), lr=0.1)
+    loss = net(minigrad.ones(3, 2)).sum()
+    loss.backward(retain_graph=True)
+    opt.step()
+    with pytest.raises(RuntimeError, match="in-place"):
+        loss.backward()
+
+
+def test_module_level_functions_and_dtypes():
+    torch = minigrad
+    w = torch.normal(0, 0.01, size=(3, 1), requires_grad=True)
+    assert w.shape == (3, 1) and w.dtype == torch.float32 and w.requires_grad
+    assert torch.arange(3).dtype == torch.int64 and torch.arange(0, 1, 0.5).tolist() == [0.0, 0.5]
+    assert torch.zeros_like(w).shape == w.shape and torch.ones(2, dtype=torch.float64).dtype == np.float64
+    assert torch.cat([torch.zeros(1, 2), torch.ones(2, 2)], 0).shape == (3, 2)
+    assert torch.stack([torch.zeros(2), torch.ones(2)], dim=-1).shape == (2, 2)
+    assert torch.is_tensor(w) and not torch.is_tensor(w.tolist())
+    torch.manual_seed(3); a = torch.randn(4).tolist(); torch.manual_seed(3)
+    assert a == torch.randn(4).tolist()
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_allclose(torch.exp(torch.log(x)).numpy(), x.numpy(), rtol=1e-6)
+    assert torch.matmul(x, torch.eye(2)).tolist() == x.tolist()
+    assert torch.abs(-x).tolist() == x.tolist() and torch.tanh(torch.zeros(1)).tolist() == [0.0]
+
+
+def test_tensor_methods_as_the_book_uses_them():
+    X = minigrad.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]])
+    assert X.sum(0, keepdim=True).shape == (1, 3) and X.sum(1).tolist() == [9.0, 12.0]
+    assert X.size() == (2, 3) and X.size(1) == 3 and X.size(-1) == 3 and X.numel() == 6
+    assert X.t().shape == (3, 2) and X.T.shape == (3, 2)
+    values, indices = X.max(1)
+    assert values.tolist() == [5.0, 6.0] and indices.tolist() == [1, 2]
+    assert X.argmax(axis=1).tolist() == [1, 2] and X.argmax(dim=1).tolist() == [1, 2]
+    y = minigrad.tensor([1, 2])
+    cmp = X.argmax(axis=1).type(y.dtype) == y
+    assert float(cmp.type(y.dtype).sum()) == 2.0
+    assert X.float().dtype == np.float32 and X.long().dtype == np.int64 and X.to(minigrad.float64).dtype == np.float64
+    labels = ["a", "b", "c"]
+    assert [labels[int(i)] for i in y] == ["b", "c"] and labels[y[0]] == "b"
+    assert f"{X.sum():f}" == "21.000000" and f"{X.sum():.1f}" == "21.0"
+    c = X.clone()
+    c.zero_()
+    assert X.sum().item() == 21.0
+
+
+def test_max_along_dim_sends_gradient_to_the_index_as_pytorch():
+    x = tensor([[1.0, 3.0, 3.0]], requires_grad=True)
+    x.max(1).values.sum().backward()
+    assert x.grad.tolist() == [[0.0, 1.0, 0.0]]  # the first maximum, not shared
+
+
+# ------------------------------------------------------------------ right or loud (issue 9, engine side)
+
+@given(st.data())
+def test_negative_axes_give_the_layout_of_positive_ones(data):
+    shape = data.draw(st.lists(st.integers(1, 3), min_size=2, max_size=4).map(tuple))
+    perm = data.draw(st.permutations(range(len(shape))))
+    neg = [p - len(shape) if data.draw(st.booleans()) else p for p in perm]
+    x = np.random.default_rng(0).standard_normal(shape)
+    weights = np.random.default_rng(1).standard_normal(np.transpose(x, perm).shape)
+    a, b = tensor(x, requires_grad=True), tensor(x, requires_grad=True)
+    (a.permute(*perm) * weights).sum().backward()
+    (b.permute(*neg) * weights).sum().backward()
+    np.testing.assert_array_equal(a.grad.numpy(), np.transpose(weights, np.argsort(perm)))  # independent oracle
+    np.testing.assert_array_equal(b.grad.numpy(), a.grad.numpy())
+
+
+def test_sum_to_shape_refuses_a_gradient_that_does_not_fit():
+    with pytest.raises(minigrad.ShapeError, match="does not fit"):
+        minigrad.tensor_ops.sum_to_shape(np.ones((2, 3)), (3, 2))
+
+
+def test_dtype_promotion_as_pytorch():
+    f32 = minigrad.zeros(2)
+    assert (f32 + minigrad.tensor([1, 2])).dtype == np.float32
+    assert (f32 * np.int64(3)).dtype == np.float32 and (f32 * np.float64(3)).dtype == np.float32
+    assert (minigrad.tensor([1, 2]) * 2.5).dtype == np.float32
+    assert (minigrad.tensor([1, 2]) / minigrad.tensor([2, 4])).tolist() == [0.5, 0.5]
+    assert minigrad.tensor([1, 2]).exp().dtype == np.float32  # float ops promote, never truncate
+    assert (minigrad.zeros(2, dtype=minigrad.float64) + f32).dtype == np.float64
+    with pytest.raises(TypeError, match="floating point"):
+        minigrad.functional.cross_entropy(minigrad.tensor([[1, 2]]), [0])
+    assert minigrad.functional.mse_loss(minigrad.tensor([1, 2]), minigrad.tensor([1.5, 2.5])).item() == 0.25
+    with pytest.raises(TypeError, match="mean"):
+        minigrad.tensor([1, 2]).mean()
+
+
+def test_pow_at_zero_base_as_pytorch():
+    x = tensor([0.0, 2.0], requires_grad=True)
+    (x ** 0.0).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+    e = tensor([2.0], requires_grad=True)
+    (tensor([0.0]) ** e).sum().backward()
+    assert e.grad.tolist() == [0.0]
+
+
+def test_reductions_edge_cases():
+    x = tensor([[1.0, float("nan"), 3.0], [1.0, 2.0, 3.0]], requires_grad=True)
+    x.amax(1).sum().backward()
+    assert x.grad.tolist() == [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]  # NaN only reaches its own row
+    s = tensor(2.0, requires_grad=True)
+    s.sum(0).backward()
+    s.sum(-1).backward()
+    assert s.grad.item() == 2.0
+    assert minigrad.zeros(3, 0).logsumexp(1).tolist() == [-np.inf] * 3
+    y = s * 2
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        y.requires_grad_(False)
+
+
+def test_backward_frees_parents_and_saved_arrays():
+    import gc
+    import weakref
+    a = minigrad.randn(100, 100, requires_grad=True)
+    h = (a * 2).tanh()
+    ref = weakref.ref(h)
+    loss = h.sum()
+    del h
+    loss.backward()
+    gc.collect()
+    assert ref() is None and loss._parents == ()
+
+
+def test_grad_mode_is_thread_local_and_no_grad_decorates_bare_and_generators():
+    import threading
+    w = tensor([1.0], requires_grad=True)
+    inside, done = threading.Event(), threading.Event()
+
+    def other():
+        with minigrad.no_grad():
+            inside.set()
+            done.wait(5)
+
+    t = threading.Thread(target=other)
+    t.start()
+    inside.wait(5)
+    assert (w * 2).requires_grad  # the other thread's no_grad does not reach us
+    done.set()
+    t.join()
+
+    @minigrad.no_grad
+    def bare(v):
+        return v * 2
+
+    @minigrad.no_grad()
+    def gen(v):
+        yield v * 2
+        yield v * 3
+
+    assert not bare(w).requires_grad
+    assert [y.requires_grad for y in gen(w)] == [False, False]
+    assert (w * 2).requires_grad
+
+
+@pytest.mark.parametrize("bad", [None, ["1", "2"]])
+def test_none_and_strings_are_refused_even_with_a_dtype(bad):
+    with pytest.raises(TypeError, match="numbers"):
+        tensor(bad, dtype=minigrad.float32)
+
+
+def test_numpy_errors_name_the_op_without_blaming_shapes():
+    with pytest.raises(ValueError, match=r"pow: .*operands: \(2,\) int64") as info:
+        minigrad.tensor([1, 2]) ** -1
+    assert "do not fit" not in str(info.value)
+    with pytest.raises(minigrad.ShapeError, match=r"reshape.*\(2, 3\).*\(4,\)"):
+        minigrad.zeros(2, 3).reshape(4)
+
+
+# ------------------------------------------------------------------ gradients of gradients (issue 14)
+
+def test_newton_step_with_hessian_vector_products_matches_lstsq():
+    rng = np.random.default_rng(0)
+    X = np.hstack([rng.standard_normal((40, 3)), np.ones((40, 1))])
+    y = X @ [1.0, -2.0, 3.0, 0.5] + 0.1 * rng.standard_normal(40)
+    w = tensor(np.zeros(4), requires_grad=True)
+    loss = ((tensor(X) @ w - tensor(y)) ** 2).mean()
+    (g,) = minigrad.autograd.grad(loss, w, create_graph=True)
+    assert g.requires_grad  # the gradient carries a graph
+    H = np.stack([minigrad.autograd.grad((g * tensor(e)).sum(), w, retain_graph=True)[0].numpy() for e in np.eye(4)])
+    np.testing.assert_allclose(H, 2 * X.T @ X / len(X), atol=1e-12)  # the closed form
+    step = w.detach().numpy() - np.linalg.solve(H, g.detach().numpy())
+    np.testing.assert_allclose(step, np.linalg.lstsq(X, y, rcond=None)[0], atol=1e-8)
+
+
+def test_grad_semantics_as_pytorch():
+    x, u = tensor(3.0, requires_grad=True), tensor(1.0, requires_grad=True)
+    y = x ** 3
+    (g,) = minigrad.autograd.grad(y, x)
+    assert g.item() == 27.0 and not g.requires_grad and x.grad is None
+    with pytest.raises(RuntimeError, match="not used"):
+        minigrad.autograd.grad((x * 2), [x, u])
+    gx, gu = minigrad.autograd.grad(x * 2, [x, u], allow_unused=True)
+    assert gx.item() == 2.0 and gu is None
+    z = x ** 3
+    z.backward(create_graph=True)
+    assert x.grad.requires_grad and x.grad.item() == 27.0
+    (d2,) = minigrad.autograd.grad(x.grad, x)
+    assert d2.item() == 18.0  # 6x

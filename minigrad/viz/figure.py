@@ -186,9 +186,10 @@ def figure(obj, caption: str = "", *, name: str | None = None, min_label_px: flo
             data = base64.b64encode(full.encode("utf-8")).decode("ascii")
             # A browser will not open a data: URI as a top-level page, so a click opens the same
             # bytes as a blob: URL in a new tab; where that is blocked the link saves the file.
+            # (window.URL: inside an inline handler a bare `URL` is document.URL, a string.)
             opener = ("try{var b=atob(this.href.split(',')[1]),u=new Uint8Array(b.length);"
                       "for(var i=0;i<b.length;i++)u[i]=b.charCodeAt(i);"
-                      "return !window.open(URL.createObjectURL(new Blob([u],{type:'image/svg+xml'})),'_blank')"
+                      "return !window.open(window.URL.createObjectURL(new Blob([u],{type:'image/svg+xml'})),'_blank')"
                       "}catch(e){return true}")
             parts.append(f'{" " if caption else ""}<a class="mg-full" href="data:image/svg+xml;base64,{data}" '
                          f'download="{html.escape(_slug(name or caption))}.svg" onclick="{opener}">full-size SVG</a>')

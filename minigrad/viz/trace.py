@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-import numpy as np
 
 from ..autograd import reverse_pass, toposort
 from .graph import _seed, draw, node_names, summary
@@ -146,19 +145,23 @@ figure.mg-figure { display: block; margin: 1em 0; max-width: 100%; }
 .mg-scroll > svg { display: block; margin: 0 auto; }
 """
 
-# Stepping, zoom (scales every frame's width; 1 = the readable size figure() chose) and drag to pan.
+# Stepping, zoom and drag to pan. Zoom 1 is the size figure() chose (labels readable, shrunk to the
+# window only as far as that allows); other zooms scale that size.
 _PAGE_JS = """
 const frames = document.querySelectorAll('.frame'); let i = 0, zoom = 1;
 const svgs = [...document.querySelectorAll('.mg-scroll > svg')];
-svgs.forEach(s => { s.dataset.w = parseFloat(s.style.width); s.dataset.min = s.style.minWidth; });
+svgs.forEach(s => { s.dataset.w = parseFloat(s.style.width); s.dataset.min = parseFloat(s.style.minWidth); });
 function show(k) { i = Math.max(0, Math.min(frames.length - 1, k));
   frames.forEach((f, j) => f.hidden = j !== i);
   document.getElementById('pos').textContent = `step ${i + 1} of ${frames.length}`; }
+function base(s, room) { return Math.max(+s.dataset.min, Math.min(+s.dataset.w, room)); }
 function setZoom(z) { zoom = Math.max(0.1, Math.min(8, z));
-  svgs.forEach(s => { s.style.width = (s.dataset.w * zoom) + 'px';
-    s.style.minWidth = zoom === 1 ? s.dataset.min : '0'; s.style.maxWidth = zoom === 1 ? '100%' : 'none'; }); }
+  const room = frames[i].querySelector('.mg-scroll').clientWidth;
+  svgs.forEach(s => { if (zoom === 1) { s.style.width = s.dataset.w + 'px'; s.style.minWidth = s.dataset.min + 'px';
+      s.style.maxWidth = '100%'; }
+    else { s.style.width = (base(s, room) * zoom) + 'px'; s.style.minWidth = '0'; s.style.maxWidth = 'none'; } }); }
 function fit() { const box = frames[i].querySelector('.mg-scroll'), s = box.querySelector('svg');
-  setZoom(box.clientWidth / s.dataset.w); }
+  setZoom(box.clientWidth / base(s, box.clientWidth)); }
 document.getElementById('prev').onclick = () => show(i - 1);
 document.getElementById('next').onclick = () => show(i + 1);
 document.getElementById('in').onclick = () => setZoom(zoom * 1.25);
