@@ -78,7 +78,7 @@ def child(comparison: str, quick: bool, repeats, baseline, peers: bool, current=
     if baseline:
         impls.append((BASELINE, load_baseline(baseline)))
     title, unit, engines, default_repeats = COMPARISONS[comparison](impls, quick, peers)
-    samples = run_interleaved(engines, repeats or default_repeats)
+    samples = run_interleaved(engines, repeats or default_repeats, warmup=0 if quick else 1)
     report = {
         "comparison": comparison, "title": title, "unit": unit, "repeats": repeats or default_repeats,
         "limit": next(e.name for e in engines if e.limit), "samples": samples,
@@ -286,7 +286,7 @@ def main(argv=None) -> dict:
                   f"{tuple(one['gc_threshold'])} unless the engine says 'gc off' (gc.disable() for the timed run)",
             "threads": dict(ONE_THREAD),
             "recursion_limit": one["recursion_limit"],
-            "warmup": "one untimed run per engine per process",
+            "warmup": "none (quick mode)" if args.quick else "one untimed run per engine per process",
             "statistic": "median over processes of the per-process median; spread = lowest–highest per-process "
                          "median; ratios formed inside each process",
         },

@@ -154,7 +154,7 @@ def w1_mlp(impls, quick, peers):
     else:
         engines += [Engine(f"micrograd, gc {s}", lambda: None, skip=NO_MICROGRAD) for s in ("on", "off")]
     title = f"W1 MLP 2-16-16-1, one SGD step on {len(X)} points (two moons)"
-    return title, "step", engines, 2 if quick else 5
+    return title, "step", engines, 1 if quick else 5
 
 
 def _chain(n):
@@ -183,7 +183,7 @@ def _chain(n):
         if not skip and n > 500:
             skip = "fails: RecursionError (micrograd's topological sort is recursive)"
         engines.append(Engine("micrograd", lambda: None, skip=skip))
-        return f"W1 chain of {n:,} multiplications, forward + backward", "op", engines, 2 if quick else 3
+        return f"W1 chain of {n:,} multiplications, forward + backward", "op", engines, 1 if quick else 3
     return w1_chain
 
 

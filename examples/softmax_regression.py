@@ -52,8 +52,8 @@ def load(dataset: str, data_dir=None, test_split: bool = False, seed: int = 0):
 # --8<-- [start:scratch]
 def softmax(X):
     """d2l's softmax, written out: exponentiate, then normalise each row."""
-    X_exp = (X - X.max(axis=1, keepdims=True).detach()).exp()  # shifting by the max avoids overflow
-    return X_exp / X_exp.sum(axis=1, keepdims=True)
+    X_exp = (X - X.amax(dim=1, keepdim=True).detach()).exp()  # shifting by the max avoids overflow
+    return X_exp / X_exp.sum(dim=1, keepdim=True)
 
 
 def cross_entropy(y_hat, y):

@@ -15,7 +15,7 @@ array([2., 4.], dtype=float32)
 
 from . import autograd  # noqa: F401  (minigrad.autograd.grad, as torch.autograd.grad)
 from .autograd import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .registry import REGISTRY, explain
+from .registry import REGISTRY
 from .scalar import Value
 from .tensor import (Size, Tensor, bool_ as bool, float16, float32, float64, int8, int16, int32,  # noqa: A004
                      int64, uint8)
@@ -25,6 +25,7 @@ from .creation import __all__ as _creation_names
 from . import random  # noqa: E402
 from . import functional, nn, optim  # noqa: E402  (reachable as attributes, as with torch)
 from .gradcheck import GradcheckError, gradcheck
+from .introspect import explain
 from .serialization import load, save
 
 half, double, long = float16, float64, int64  # torch's other names for them

@@ -352,9 +352,11 @@ def reverse_pass(roots, seeds, free_graph: bool = False, record: bool = False,
             grads[parent] = pg if prev is None else prev + pg
             if record:
                 contributions.append((parent, pg))
-        if free_graph:  # its VJPs have run: let go of parents and saved values now
-            node._free()
         yield node, g, contributions
+    if free_graph:  # after the whole walk, so that an error part-way leaves the graph intact
+        for node in order:
+            if node._op is not None:
+                node._free()
 
 
 def _run_backward(roots: list, seeds: list, retain_graph, create_graph: bool):

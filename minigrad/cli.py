@@ -143,7 +143,17 @@ def _write(root, out: Path, fmt: str, trace: bool, rankdir: str) -> list:
 
 
 def graph_command(args) -> None:
-    """Run ``minigrad graph`` (see :func:`main`)."""
+    """Run ``minigrad graph`` (see :func:`main`); mistakes raise :class:`CommandError`.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> args = argparse.Namespace(all=False, target="nueron", out=None, format=None, trace=False, rankdir="auto")
+    >>> graph_command(args)
+    Traceback (most recent call last):
+    ...
+    minigrad.cli.CommandError: unknown demo 'nueron': choose one of expression, neuron, linreg, softmax, or give FILE.py:FUNCTION
+    """
     from minigrad.viz.demos import DEMOS
 
     if not args.all and args.target is None:
@@ -219,7 +229,7 @@ def main(argv=None) -> None:
         from minigrad.registry import REGISTRY
 
         for spec in REGISTRY.values():
-            print(f"{spec.name:14s} {spec.kind:12s} {spec.latex}")
+            print(f"{spec.name:14s} {spec.latex}")
 
 
 if __name__ == "__main__":

@@ -242,7 +242,11 @@ def set_figsize(figsize=(3.5, 2.5)):
 
     Examples
     --------
-    >>> set_figsize((4, 3))                       # doctest: +SKIP
+    >>> from minigrad.d2l import plt     # matplotlib.pyplot, imported on first use
+    >>> set_figsize((4, 3))
+    >>> tuple(plt.rcParams["figure.figsize"])
+    (4.0, 3.0)
+    >>> set_figsize()
     """
     use_svg_display()
     _pyplot().rcParams["figure.figsize"] = figsize
@@ -330,9 +334,11 @@ def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
 
     Examples
     --------
-    >>> axes = show_images(_mg.zeros(2, 28, 28), 1, 2, titles=["a", "b"])  # doctest: +SKIP
-    >>> [ax.get_title() for ax in axes]                                    # doctest: +SKIP
+    >>> from minigrad.d2l import plt
+    >>> axes = show_images(_mg.zeros(2, 28, 28), 1, 2, titles=["a", "b"])
+    >>> [ax.get_title() for ax in axes]
     ['a', 'b']
+    >>> plt.close("all")
     """
     plt = _pyplot()
     _, axes = plt.subplots(num_rows, num_cols, figsize=(num_cols * scale, num_rows * scale), squeeze=False)
@@ -367,9 +373,11 @@ class Animator:
 
     Examples
     --------
-    >>> a = Animator(xlabel="epoch", legend=["loss"])      # doctest: +SKIP
-    >>> a.add(1, 0.5); a.add(2, 0.25); a.Y                 # doctest: +SKIP
+    >>> from minigrad.d2l import plt
+    >>> a = Animator(xlabel="epoch", legend=["loss"])
+    >>> a.add(1, 0.5); a.add(2, 0.25); a.Y
     [[0.5, 0.25]]
+    >>> plt.close("all")
     """
 
     def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None,
@@ -683,8 +691,13 @@ def train_epoch_ch3(net, train_iter, loss, updater):
 
     Examples
     --------
-    >>> train_epoch_ch3(net, train_iter, loss, trainer)      # doctest: +SKIP
-    (0.78, 0.75)
+    >>> from minigrad import nn, optim
+    >>> net = nn.Linear(2, 2)
+    >>> batches = [(_mg.tensor([[1.0, 0.0], [0.0, 1.0]]), _mg.tensor([0, 1]))]
+    >>> trainer = optim.SGD(net.parameters(), lr=0.1)
+    >>> mean_loss, acc = train_epoch_ch3(net, batches, nn.CrossEntropyLoss(reduction="none"), trainer)
+    >>> mean_loss > 0 and 0 <= acc <= 1
+    True
     """
     if isinstance(net, _nn.Module):
         net.train()

@@ -109,8 +109,8 @@ def _is_int(x) -> bool:
 
 
 def _flag(value, name: str) -> bool:
-    if isinstance(value, (bool, np.bool_)) or (_is_int(value) and value in (0, 1)):
-        return bool(value)
+    if value is None or isinstance(value, (bool, np.bool_)) or (_is_int(value) and value in (0, 1)):
+        return bool(value)  # None is PyTorch's default for shuffle: no shuffling
     raise TypeError(f"DataLoader: {name} must be True or False, got {value!r}")
 
 
@@ -198,7 +198,8 @@ class DataLoader:
         A positive int (``True`` is refused, not read as 1).
     shuffle : bool
         Draw a new order every epoch (every ``iter()``) from minigrad's one generator,
-        so ``minigrad.manual_seed`` makes a run repeatable.
+        so ``minigrad.manual_seed`` makes a run repeatable. The arguments after it are
+        keyword-only (PyTorch's fourth positional argument is a sampler, not supported).
     num_workers : int
         Accepted for PyTorch's signature (a non-negative int); loading always happens
         in this process, so every value behaves as 0.
@@ -227,7 +228,7 @@ class DataLoader:
     [((2, 1), [0, 1]), ((2, 1), [0, 1])]
     """
 
-    def __init__(self, dataset, batch_size: int = 1, shuffle: bool = False, num_workers: int = 0,
+    def __init__(self, dataset, batch_size: int = 1, shuffle: bool = False, *, num_workers: int = 0,
                  collate_fn=None, drop_last: bool = False, seed=None, generator=None):
         if isinstance(dataset, tuple) and dataset and all(isinstance(a, (Tensor, np.ndarray)) for a in dataset):
             dataset = TensorDataset(*dataset)

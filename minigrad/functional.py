@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tensor import Tensor, apply_op
+from .tensor import Tensor, apply_op, to_numpy
 
 __all__ = ["linear", "softmax", "log_softmax", "cross_entropy", "mse_loss"]
 
@@ -86,7 +86,7 @@ def _check_targets(logits: Tensor, target) -> np.ndarray:
     """Validate class targets against (N, C) logits; return them as an int64 array."""
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy: logits must have shape (N, C), got {logits.shape}")
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t = to_numpy(target)
     if t.dtype.kind not in "iu":
         raise TypeError(
             f"cross_entropy: target must hold integer class indices, got dtype {t.dtype}"

@@ -16,13 +16,12 @@ tests (:mod:`minigrad.testing`) use it too.
 
 from __future__ import annotations
 
-import importlib
 from typing import Callable, Sequence
 
 import numpy as np
 
-from .autograd import enable_grad, no_grad, toposort
-from .tensor import Tensor
+from .autograd import enable_grad, grad, is_grad_enabled, no_grad, toposort
+from .tensor import Tensor, apply_op, to_numpy
 
 __all__ = ["gradcheck", "GradcheckError", "check_ops", "numeric_grad"]
 
@@ -72,26 +71,16 @@ def numeric_grad(f: Callable, x, eps: float = 1e-6) -> np.ndarray:
     return grad
 
 
-def _apply(name: str, *operands, **kwargs) -> Tensor:
-    # The engine's public way to run one registered op (older trees: the private one).
-    # (import_module: the attribute minigrad.tensor is the function tensor(), not the module)
-    engine = importlib.import_module(".tensor", __package__)
-    apply_op = getattr(engine, "apply_op", None) or engine._apply
-    return apply_op(name, *operands, **kwargs)
-
-
 def _array(x) -> np.ndarray:
     """Plain float64 data of a Tensor, array or list (a copy: gradcheck never writes into yours)."""
-    if isinstance(x, Tensor):
-        x = x.detach().numpy()
-    return np.array(x, dtype=np.float64)
+    return np.array(to_numpy(x), dtype=np.float64)
 
 
 def _grad_array(x: Tensor) -> np.ndarray:
     g = x.grad
     if g is None:
         return np.zeros(x.shape)
-    return np.asarray(g.detach().numpy() if isinstance(g, Tensor) else g, dtype=np.float64)
+    return np.asarray(to_numpy(g), dtype=np.float64)
 
 
 def _close(a, b, atol, rtol) -> np.ndarray:
@@ -104,22 +93,22 @@ def _second_order(fn: Callable, arrays: list, rng) -> Callable:
     For a random output cotangent ``v`` and random input directions ``w_i`` it returns
     ``s(x) = sum_i <w_i, d<v, fn(x)>/dx_i>``: first derivatives computed by the engine
     (``create_graph=True``, so ``s`` is itself differentiable), whose gradient is
-    ``H w`` when ``fn`` is scalar.
+    ``H w`` when ``fn`` is scalar. Evaluated under ``no_grad`` (by the finite
+    differences) it takes the plain first-order path instead, the one order 1 checks.
     """
-    from .autograd import grad
-
     with no_grad():
         shape = fn(*[Tensor(a) for a in arrays]).shape
     v = Tensor(rng.standard_normal(shape))
     ws = [rng.standard_normal(a.shape) for a in arrays]
 
     def first_derivatives(*xs):
-        with enable_grad():  # finite differences evaluate us under no_grad
+        create_graph = is_grad_enabled()
+        with enable_grad():  # fn's graph is needed either way, to take its gradient
             leaves = [x if x.requires_grad else x.detach().requires_grad_() for x in xs]
             out = fn(*leaves)
             if not out.requires_grad:
                 return Tensor(np.float64(0.0))
-            grads = grad(out, leaves, grad_outputs=v, create_graph=True, allow_unused=True)
+            grads = grad(out, leaves, grad_outputs=v, create_graph=create_graph, allow_unused=True)
             total = Tensor(np.float64(0.0))
             for g, w in zip(grads, ws):
                 if g is not None:
@@ -168,7 +157,7 @@ def check_ops(root: Tensor, eps: float = 1e-6, atol: float = 1e-5, rtol: float =
             operands = [Tensor(a) for a in inputs]  # constants stay constants
             for i, x in zip(wrt, free):
                 operands[i] = x
-            return _apply(name, *operands, **kwargs)
+            return apply_op(name, *operands, **kwargs)
 
         try:
             _check(one_op, [inputs[i] for i in wrt], eps, atol, rtol, seed, order)

@@ -19,6 +19,7 @@ import difflib
 import math
 import numbers
 import sys
+import warnings
 from collections import OrderedDict, namedtuple
 
 import numpy as np
@@ -32,7 +33,7 @@ from .tensor import Tensor
 # `import minigrad.nn.functional` works too, as `import torch.nn.functional` does.
 sys.modules[__name__ + ".functional"] = functional
 
-__all__ = ["Parameter", "Module", "Linear", "Sequential", "Flatten", "ReLU", "MSELoss",
+__all__ = ["Parameter", "Module", "ModuleList", "Linear", "Sequential", "Flatten", "ReLU", "MSELoss",
            "CrossEntropyLoss", "init", "functional", "manual_seed"]
 
 
@@ -252,6 +253,17 @@ class Module:
         finally:
             _State.scope = saved
 
+    def __setattr__(self, name, value):
+        # Modules in a plain list or dict are invisible to parameters() (as in PyTorch):
+        # an optimizer would silently never train them, so say so where it happens.
+        if isinstance(value, (list, tuple, dict)) and not isinstance(value, Module):
+            items = value.values() if isinstance(value, dict) else value
+            if any(isinstance(v, (Module, Parameter)) for v in items):
+                warnings.warn(f"{type(self).__name__}.{name} is a plain {type(value).__name__} holding modules or "
+                              "parameters: parameters() will not find them; use nn.ModuleList or nn.Sequential",
+                              UserWarning, stacklevel=2)
+        object.__setattr__(self, name, value)
+
     def __getattr__(self, name):
         # Only reached when normal lookup fails: make a typo loud and helpful.
         if name.startswith("__"):
@@ -392,7 +404,8 @@ class Module:
             if set_to_none or p.grad is None:
                 p.grad = None
             else:
-                p.grad.zero_()
+                with no_grad():  # a gradient made with create_graph=True is part of a graph
+                    p.grad.zero_()
 
     def train(self, mode: bool = True) -> "Module":
         """Set training mode on this module and everything below it; return self.
@@ -542,9 +555,12 @@ class Linear(Module):
     ((1, 2), (5, 1))
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=np.float32):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
         self.in_features = _check_size(in_features, "in_features", "Linear")
         self.out_features = _check_size(out_features, "out_features", "Linear")
+        dtype = np.dtype(np.float32 if dtype is None else dtype)  # float32 by default, as torch
+        if dtype.kind != "f":
+            raise TypeError(f"Linear: parameters need a floating-point dtype, got {dtype}")
         bound = 1 / math.sqrt(self.in_features) if self.in_features else 0.0
         self.weight = Parameter(np.zeros((self.out_features, self.in_features), dtype=dtype))
         self.bias = Parameter(np.zeros(self.out_features, dtype=dtype)) if bias else None
@@ -574,6 +590,57 @@ class Linear(Module):
         'in_features=3, out_features=2, bias=True'
         """
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters the owner finds (a plain list hides them).
+
+    Examples
+    --------
+    >>> from minigrad import nn
+    >>> class Net(nn.Module):
+    ...     def __init__(self):
+    ...         self.layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+    ...     def forward(self, x):
+    ...         for layer in self.layers:
+    ...             x = layer(x)
+    ...         return x
+    >>> len(list(Net().parameters())), len(Net().layers)
+    (6, 3)
+    """
+
+    def __init__(self, modules=()):
+        for module in modules:
+            self.append(module)
+
+    def append(self, module: Module) -> "ModuleList":
+        """Add ``module`` at the end; return self.
+
+        Examples
+        --------
+        >>> from minigrad import nn
+        >>> len(nn.ModuleList().append(nn.ReLU()))
+        1
+        """
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleList.append: expected a Module, got {type(module).__name__}")
+        setattr(self, str(len(self)), module)
+        return self
+
+    def __getitem__(self, i):
+        layers = [m for _, m in self._own_modules()]
+        if isinstance(i, slice):
+            return ModuleList(layers[i])
+        try:
+            return layers[i]
+        except IndexError:
+            raise IndexError(f"ModuleList index {i} is out of range: it has {len(layers)} modules") from None
+
+    def __len__(self) -> int:
+        return len(self._own_modules())
+
+    def __iter__(self):
+        return iter([m for _, m in self._own_modules()])
 
 
 class Sequential(Module):

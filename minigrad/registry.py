@@ -31,11 +31,10 @@ rule in ``RULES`` (or ``rule=``), and call it with :func:`minigrad.tensor.apply_
 from __future__ import annotations
 
 import inspect
-import sys
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-__all__ = ["OpSpec", "RULES", "REGISTRY", "primitive", "explain"]
+__all__ = ["OpSpec", "RULES", "REGISTRY", "primitive"]
 
 #: name -> (derivative rule in LaTeX, note). One row per op, for both engines.
 RULES: dict = {
@@ -177,48 +176,3 @@ def primitive(name: str, engine: str, *vjps: Callable, floats: bool = False, rul
         return fn
 
     return register
-
-
-def explain(name: str, file=None) -> None:
-    """Print the derivative rule of a registered op and the code that implements it.
-
-    Parameters
-    ----------
-    name : str
-        A key of :data:`REGISTRY`, e.g. ``"tanh"``.
-    file : file-like, optional
-        Where to print (default: standard output).
-
-    Examples
-    --------
-    >>> import minigrad
-    >>> minigrad.explain("tanh")  # doctest: +ELLIPSIS
-    tanh: 1 input
-      rule: \\frac{d}{dx}\\tanh x = 1 - \\tanh^2 x
-    ...
-    """
-    if name not in REGISTRY:
-        raise KeyError(f"no op named {name!r}; registered ops: {', '.join(REGISTRY)}")
-    spec = REGISTRY[name]
-    out = file or sys.stdout
-    print(f"{spec.name}: {spec.arity} input{'s' if spec.arity != 1 else ''}", file=out)
-    print(f"  rule: {spec.latex}", file=out)
-    if spec.notes:
-        print(f"  note: {spec.notes}", file=out)
-    try:  # the tests' input domain, if the test helpers are installed
-        from .testing import domain_text
-        domain = domain_text(name)
-    except Exception:  # noqa: BLE001  (hypothesis missing, or no case for a user's op)
-        domain = ""
-    if domain:
-        print(f"  tested on: {domain}", file=out)
-    for engine in ("scalar", "tensor"):
-        fn = getattr(spec, engine)
-        if fn is None:
-            continue
-        if engine == "scalar":  # its row of the scalar table: forward and VJP on one line
-            fn = spec.scalar_vjp
-        lines, start = inspect.getsourcelines(fn)
-        print(f"  {engine} engine ({fn.__module__}, line {start}):", file=out)
-        for line in "".join(lines).rstrip().splitlines():
-            print(f"    {line}", file=out)

@@ -38,7 +38,7 @@ def _pow(a, b):
 
 
 def _log(x):
-    """ln x: the op on a Value; on a float, -inf at 0 (a VJP may ask for it, masked after)."""
+    """ln x: the op on a Value; on a float, -inf at 0 (as PyTorch) and an error below."""
     if isinstance(x, Value):
         return x.log()
     if x <= 0:
@@ -67,8 +67,11 @@ def _sigmoid(x):
 
 
 def _dpow_db(g, a, b, out):
-    # a^b ln a, taken as 0 at a = 0 when b >= 0 (as PyTorch); NaN-free where it is defined
-    return 0.0 * g if float(a) == 0 and float(b) >= 0 else g * out * _log(a)
+    # a^b ln a, taken as 0 at a = 0 when b >= 0 (as PyTorch); NaN for a < 0, where ln is undefined
+    # (only asked for when the exponent itself needs a gradient)
+    if float(a) == 0 and float(b) >= 0:
+        return 0.0 * g
+    return g * out * _log(a) if float(a) > 0 or isinstance(a, Value) else math.nan
 
 
 # ---------------------------------------------------------------- the table of rules
@@ -79,7 +82,7 @@ _RULES = {
     "mul":     (lambda a, b: a * b,             lambda g, a, b, out: (g * b, g * a)),          # d(ab) = b da + a db
     "div":     (_div,                           lambda g, a, b, out: (g / b, -g * out / b)),   # d(a/b) = da/b - a db/b^2
     "pow":     (_pow,                           lambda g, a, b, out: (                         # d a^b = b a^(b-1) da
-                    0.0 * g if float(b) == 0 else g * b * _pow(a, b - 1), _dpow_db(g, a, b, out))),  # + a^b ln a db
+                    0.0 * g if float(b) == 0 == float(a) else g * b * _pow(a, b - 1), _dpow_db(g, a, b, out))),  # + a^b ln a db
     "neg":     (lambda x: -x,                   lambda g, x, out: (-g,)),                      # d(-x) = -dx
     "exp":     (_exp,                           lambda g, x, out: (g * out,)),                 # d e^x = e^x dx
     "log":     (_log,                           lambda g, x, out: (g / x,)),                   # d ln x = dx / x

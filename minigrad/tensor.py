@@ -703,7 +703,10 @@ class Tensor(Node):
         if d is None:
             return self.amax()
         k = keepdim if keepdims is None else keepdims
-        (ax,) = normalize_axes(d, self.ndim, "max") or (0,)
+        if self.ndim == 0:  # a 0-d tensor along dim 0 or -1: itself, at index 0
+            normalize_axes(d, 0, "max")
+            return _MaxResult(self.reshape(()), _make(np.asarray(0)))
+        (ax,) = normalize_axes(d, self.ndim, "max")
         indices = self.argmax(ax, keepdim=True)
         values = self._gather(ax, indices._data)
         if not k:

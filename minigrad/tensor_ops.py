@@ -126,8 +126,8 @@ def div(a, b):
     return a / b
 
 
-# d a^b/da = b a^(b-1), taken as 0 where b == 0 (as PyTorch: no 0 * inf = NaN at a = 0);
-#   adding [b == 0] to the exponent makes that term b * a^0 = 0 without a branch.
+# d a^b/da = b a^(b-1), taken as 0 at a = b = 0 (as PyTorch: no 0 * inf = NaN);
+#   adding [a == 0 and b == 0] to the exponent makes that term b * a^0 = 0 without a branch.
 # d a^b/db = a^b ln a, taken as 0 where a == 0 and b >= 0 (ln is fed 1 there).
 def _power(a, b):
     """``a ** b``; on arrays, with IEEE inf/nan and no warning (0 ** -0.5 = inf, as PyTorch)."""
@@ -137,7 +137,7 @@ def _power(a, b):
         return a ** b
 
 
-@primitive("pow", "tensor", lambda g, a, b, out: g * b * _power(a, b - 1 + (_raw(b) == 0)),
+@primitive("pow", "tensor", lambda g, a, b, out: g * b * _power(a, b - 1 + ((_raw(a) == 0) & (_raw(b) == 0))),
                             lambda g, a, b, out: g * out * call("log", a + (_raw(a) == 0) * (_raw(b) >= 0)))
 def pow_(a, b):
     return _power(a, b)
@@ -260,9 +260,14 @@ def matmul(a, b):
     return a @ b
 
 
+def _rows(x):
+    """Fold every batch axis into one: (..., n) -> (batch, n), also when n or batch is 0."""
+    return x.reshape((int(np.prod(x.shape[:-1], dtype=np.int64)), x.shape[-1]))
+
+
 @primitive("linear", "tensor",
            lambda g, x, w, b, out: g @ w,                                                 # x: G W
-           lambda g, x, w, b, out: _mT(g.reshape((-1, w.shape[0]))) @ x.reshape((-1, w.shape[1])),  # W: G^T x
+           lambda g, x, w, b, out: _mT(_rows(g)) @ _rows(x),                              # W: G^T x
            lambda g, x, w, b, out: g)                           # b: 1, summed over the batch by sum_to_shape
 def linear(x, w, b):
     if x.ndim == 0 or w.ndim != 2 or x.shape[-1] != w.shape[1] or b.shape != (w.shape[0],):

@@ -29,7 +29,9 @@ from typing import Callable
 
 import numpy as np
 
-from .gradcheck import numeric_grad
+from .gradcheck import gradcheck, numeric_grad
+from .scalar import Value
+from .tensor import Tensor, apply_op, to_numpy
 
 __all__ = ["Domain", "DOMAINS", "OpCase", "CASES", "KINDS", "domain_text", "elements", "arrays",
            "broadcast_shapes", "logits", "class_targets", "axes", "op_cases", "expressions",
@@ -483,12 +485,6 @@ def _run_scalar(name: str, *xs):
     return getattr(xs[0], name)(*xs[1:])
 
 
-def _to_numpy(x) -> np.ndarray:
-    from .tensor import Tensor
-
-    return x.detach().numpy() if isinstance(x, Tensor) else np.asarray(x)
-
-
 def check_op(op, args: list, kwargs: dict, engine: str = "tensor", order: int = 1,
              atol: float = 1e-5, rtol: float = 1e-4, seed: int = 0) -> None:
     """Assert an op's forward against its NumPy reference and its derivatives against
@@ -513,25 +509,18 @@ def check_op(op, args: list, kwargs: dict, engine: str = "tensor", order: int = 
     >>> check_op("mul", [np.array([1.0, 2.0]), np.array(3.0)], {})
     >>> check_op("mul", [np.array([1.0, 2.0]), np.array(3.0)], {}, order=2)
     """
-    from .scalar import Value
-    from .tensor import Tensor
-
     name, case = _case(op)
     args = [np.asarray(a, dtype=np.float64) for a in args]
     if order == 2:
         if engine == "tensor":
-            from .gradcheck import _apply, gradcheck
-
-            gradcheck(lambda *xs: _apply(name, *xs, **kwargs), args, atol=atol, rtol=rtol, seed=seed, order=2)
+            gradcheck(lambda *xs: apply_op(name, *xs, **kwargs), args, atol=atol, rtol=rtol, seed=seed, order=2)
         else:
             _check_scalar_second_order(name, args, atol, rtol)
         return
     if engine == "tensor":
-        from .gradcheck import _apply
-
         xs = [Tensor(a.copy(), requires_grad=True) for a in args]
-        out = _apply(name, *xs, **kwargs)
-        data = _to_numpy(out)
+        out = apply_op(name, *xs, **kwargs)
+        data = to_numpy(out)
     elif engine == "scalar":
         xs = [Value(float(a)) for a in args]
         out = _run_scalar(name, *xs)
@@ -543,7 +532,7 @@ def check_op(op, args: list, kwargs: dict, engine: str = "tensor", order: int = 
     v = np.random.default_rng(seed).standard_normal(data.shape)
     if engine == "tensor":
         out.backward(gradient=Tensor(v))
-        grads = [None if x.grad is None else _to_numpy(x.grad) for x in xs]
+        grads = [None if x.grad is None else to_numpy(x.grad) for x in xs]
     else:
         out.backward()  # seed 1: scale by v afterwards (the VJP is linear in its seed)
         grads = [np.asarray(x.grad * float(v)) for x in xs]
@@ -561,16 +550,16 @@ def check_op(op, args: list, kwargs: dict, engine: str = "tensor", order: int = 
 
 def _check_scalar_second_order(name: str, args: list, atol: float, rtol: float) -> None:
     """Value engine: d/dx_j of (d op / d x_i), by backward(create_graph=True) then backward
-    of each gradient, against finite differences of the first derivatives."""
-    from .scalar import Value
+    of each gradient, against finite differences of the first derivatives (computed by
+    the plain first-order backward, which test order 1 checked)."""
 
-    def first(point) -> list:
+    def first(point, create_graph: bool = False) -> list:
         xs = [Value(float(a)) for a in point]
-        _run_scalar(name, *xs).backward(create_graph=True)
+        _run_scalar(name, *xs).backward(create_graph=create_graph)
         return xs
 
     for i in range(len(args)):
-        xs = first(args)  # a fresh graph per derivative: each backward() frees the one it walks
+        xs = first(args, create_graph=True)  # a fresh graph per derivative: backward() frees it
         gi = xs[i].grad
         for y in xs:
             y.grad = 0.0
@@ -590,5 +579,5 @@ def _check_scalar_second_order(name: str, args: list, atol: float, rtol: float) 
 
 
 def _value_grad(v) -> float:
-    g = v.grad
+    g = v.grad  # a float, or a Value after backward(create_graph=True)
     return g.data if hasattr(g, "data") else g

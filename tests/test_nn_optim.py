@@ -89,6 +89,13 @@ def test_linear_refuses_bad_sizes(sizes, error, message):
         nn.Linear(*sizes)
 
 
+def test_linear_dtype():
+    assert nn.Linear(2, 3).weight.dtype == np.float32
+    assert nn.Linear(2, 3, dtype=minigrad.float64).bias.dtype == np.float64
+    with pytest.raises(TypeError, match="floating-point dtype, got int64"):
+        nn.Linear(2, 3, dtype=np.int64)
+
+
 def test_linear_with_zero_inputs_is_allowed_as_in_pytorch():
     layer = nn.Linear(0, 5)
     assert tuple(layer.weight.shape) == (5, 0) and arr(layer.bias).tolist() == [0.0] * 5
@@ -205,6 +212,43 @@ def test_a_module_used_twice_is_listed_and_stepped_once(case):
     optim.SGD(net.parameters(), lr=0.1).step()
     np.testing.assert_allclose(arr(layer.weight), before - 0.1 * g, rtol=1e-6)
     assert len(list(net.modules())) == len({id(m) for m in net.modules()})
+
+
+def _all_paths(module, prefix=""):
+    """Oracle: every (dotted path, parameter) reachable, repeats included, depth first."""
+    for name, value in vars(module).items():
+        if isinstance(value, nn.Parameter):
+            yield prefix + name, value
+        elif isinstance(value, nn.Module):
+            yield from _all_paths(value, prefix + name + ".")
+
+
+trees = st.recursive(st.integers(0, 3), lambda kids: st.lists(kids, min_size=1, max_size=3), max_leaves=8)
+
+
+@given(tree=trees, twice=st.booleans())
+def test_any_sharing_lists_each_parameter_once_under_its_first_name(tree, twice):
+    pool = [nn.Linear(2, 2) for _ in range(4)]
+
+    def build(t):
+        return nn.Sequential(*(build(c) for c in t)) if isinstance(t, list) else pool[t]
+    net = build(tree if isinstance(tree, list) else [tree])
+    if twice:
+        net = nn.Sequential(net, nn.ReLU(), net)
+    paths = list(_all_paths(net))
+    first = {}
+    for name, p in paths:
+        first.setdefault(id(p), name)
+    assert [(n, id(p)) for n, p in net.named_parameters()] == [(n, i) for i, n in first.items()]
+    assert list(net.state_dict()) == [n for n, _ in paths]  # every name, as PyTorch
+    modules = list(net.modules())
+    reachable, stack = set(), [net]
+    while stack:  # oracle: every module reachable through attributes
+        m = stack.pop()
+        if id(m) not in reachable:
+            reachable.add(id(m))
+            stack.extend(v for v in vars(m).values() if isinstance(v, nn.Module))
+    assert len(modules) == len(reachable) and {id(m) for m in modules} == reachable
 
 
 def test_state_dict_of_a_shared_module_lists_every_name_as_pytorch():
@@ -353,6 +397,8 @@ def test_optimizer_skips_params_without_grad_or_requires_grad():
     set_grad(a, [0.5])
     opt.step()
     assert arr(a).tolist() == [0.5] and arr(b).tolist() == [2.0] and arr(frozen).tolist() == [3.0]
+    opt.zero_grad(set_to_none=False)
+    assert arr(a.grad).tolist() == [0.0] and b.grad is None
     opt.zero_grad()
     assert a.grad is None
     assert isinstance(opt, optim.Optimizer)
@@ -424,3 +470,34 @@ def test_steplr_start_at_2_5_and_halve_every_10_epochs():
     assert sched.get_last_lr() == [0.3125]
     with pytest.raises(ValueError, match="step_size"):
         StepLR(opt, step_size=0)
+
+
+def test_step_with_a_closure_returns_its_loss():
+    w = nn.Parameter([2.0])
+    opt = optim.SGD([w], lr=0.25)
+
+    def closure():
+        opt.zero_grad()
+        loss = (w * w).sum()
+        loss.backward()
+        return loss
+    with minigrad.no_grad():  # the closure still records: step turns grad mode on for it
+        loss = opt.step(closure)
+    assert loss.item() == 4.0 and arr(w).tolist() == [1.0]  # 2 - 0.25 * 4
+
+
+def test_modules_in_a_plain_list_warn_and_module_list_registers_them():
+    class Hidden(nn.Module):
+        def __init__(self):
+            self.layers = [nn.Linear(2, 2)]
+    with pytest.warns(UserWarning, match="Hidden.layers is a plain list .* use nn.ModuleList"):
+        hidden = Hidden()
+    assert list(hidden.parameters()) == []
+
+    class Listed(nn.Module):
+        def __init__(self):
+            self.layers = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 1)])
+    net = Listed()
+    assert [n for n, _ in net.named_parameters()] == ["layers.0.weight", "layers.0.bias",
+                                                      "layers.1.weight", "layers.1.bias"]
+    assert len(net.layers) == 2 and net.layers[-1].out_features == 1 and len(net.layers[:1]) == 1

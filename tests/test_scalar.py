@@ -57,9 +57,10 @@ def test_bad_operand_names_its_type():
         Value(1.0) + "2"
 
 
-def test_log_of_non_positive_is_a_clear_error():
+def test_log_of_a_negative_number_is_a_clear_error_and_log_0_is_minus_inf():
     with pytest.raises(ValueError, match="positive"):
-        Value(0.0).log()
+        Value(-1.0).log()
+    assert Value(0.0).log().data == -math.inf  # as math's limit and PyTorch
 
 
 def test_exp_overflow_is_inf_not_an_exception():

@@ -36,7 +36,7 @@ def test_dot_names_every_op_and_value_and_svg_has_one_node_per_value(name):
 def test_scalar_drawing_shows_data_and_grad():
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     c = a * b + a
-    c.backward()
+    c.backward(retain_graph=True)  # keep the graph to draw it
     src = viz.draw(c).source
     assert "data -4" in src and "grad -2" in src and "grad 2" in src  # dc/da = b + 1, dc/db = a
 
@@ -70,7 +70,7 @@ def test_module_ops_are_grouped_in_a_cluster():
 def test_text_rendering_shows_shared_values_once():
     x = Value(0.5, label="x")
     y = (x * x).tanh()
-    y.backward()
+    y.backward(retain_graph=True)
     text = viz.to_text(y)
     assert text.count("x   [parameter]") == 1 and "(shown above)" in text
 
@@ -152,10 +152,18 @@ def test_missing_dot_still_draws_and_rendering_says_how_to_install(tmp_path, mon
 def test_show_grad_all_after_backward_explains_what_to_do():
     x = minigrad.tensor([1.0, 2.0], requires_grad=True)
     loss = (x * x).sum()
-    loss.backward()
+    loss.backward(retain_graph=True)
     assert "grad [2, 4]" in viz.draw(loss).source  # the leaf's stored gradient
+    loss = (x * x).sum()
+    loss.backward()  # frees the graph
     with pytest.raises(RuntimeError, match="retain_graph=True"):
-        viz.draw(loss, show_grad="all")
+        viz.draw(loss, show_grad="all")  # gradients of every node need the saved values
+    if not loss._parents:  # the core let go of the parents too: a drawing would be one lone box
+        for show in (viz.draw, viz.to_text):
+            with pytest.raises(RuntimeError, match="retain_graph=True"):
+                show(loss)
+    else:
+        assert "mul" in viz.draw(loss).source
 
 
 # ---------------------------------------------------------------- readable figures (issue 11 §1)
@@ -320,3 +328,12 @@ def test_render_refuses_a_suffix_that_contradicts_the_format(tmp_path):
         viz.render(dot, tmp_path / "x.jpeg")
     assert viz.render(dot, tmp_path / "noext") and (tmp_path / "noext").read_bytes().startswith(b"<?xml")
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_no_broadcast_note_on_ops_that_do_not_broadcast():
+    col = minigrad.tensor(np.ones((4, 1)), requires_grad=True)
+    row = minigrad.tensor(np.ones((1, 4)), requires_grad=True)
+    assert "Σ" not in viz.draw((col @ row).sum()).source  # an outer product has the broadcast shape, but is no broadcast
+    v = minigrad.tensor(np.ones(4), requires_grad=True)
+    assert "Σ" not in viz.draw(v.reshape(1, 4).sum()).source
+    assert "Σ axis 0: (3, 4) → (4,)" in viz.draw((minigrad.ones(3, 4) * v).sum()).source

@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from ..autograd import no_grad
+from ..autograd import enable_grad, no_grad
 from ..tensor import Tensor
 from . import lr_scheduler  # noqa: F401  (minigrad.optim.lr_scheduler, as in torch)
 
@@ -21,8 +21,11 @@ __all__ = ["Optimizer", "SGD", "Adam", "lr_scheduler"]
 
 
 def _array(x) -> np.ndarray:
-    """The NumPy data behind a Tensor (detached) or array, without copying."""
-    return x.detach().numpy() if isinstance(x, Tensor) else np.asarray(x)
+    """The NumPy data behind a Tensor or array, without copying (runs every step: a
+    tensor outside the graph needs no detached view)."""
+    if isinstance(x, Tensor):
+        return x.detach().numpy() if x.requires_grad else x.numpy()
+    return np.asarray(x)
 
 
 def _check_nonnegative(name: str, value, optimizer: str) -> None:
@@ -145,7 +148,8 @@ class Optimizer:
                 if set_to_none or p.grad is None:
                     p.grad = None
                 else:
-                    p.grad.zero_()
+                    with no_grad():  # a gradient made with create_graph=True is part of a graph
+                        p.grad.zero_()
 
     def _grads(self):
         """Yield (group, param, gradient array with weight decay added) for each trainable
@@ -156,7 +160,7 @@ class Optimizer:
                 if not p.requires_grad or p.grad is None:
                     continue
                 g = _array(p.grad)
-                if g.shape != tuple(p.shape):
+                if g.shape != p.shape:
                     raise ValueError(f"{type(self).__name__}.step: a parameter of shape {tuple(p.shape)} "
                                      f"has a gradient of shape {g.shape}")
                 if wd:
@@ -164,9 +168,16 @@ class Optimizer:
                 yield group, p, g
 
     @staticmethod
+    def _closure(closure):
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
+
+    @staticmethod
     def _write(p: Tensor, update: np.ndarray) -> None:
         """``p -= update`` as one in-place Tensor op (counted by the version counter)."""
-        p.sub_(Tensor(update.astype(p.dtype, copy=False)))
+        p.sub_(update.astype(p.dtype, copy=False))
 
 
 class SGD(Optimizer):
@@ -187,8 +198,11 @@ class SGD(Optimizer):
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, weight_decay: float = 0.0):
         super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
 
-    def step(self) -> None:
+    def step(self, closure=None):
         """Apply one update to every trainable parameter that has a gradient.
+
+        ``closure``, if given, is called first (with gradients recorded) and its loss
+        returned, as in PyTorch.
 
         Examples
         --------
@@ -198,6 +212,7 @@ class SGD(Optimizer):
         >>> opt = minigrad.optim.SGD([w], lr=0.5); opt.step(); w.tolist()
         [-0.5]
         """
+        loss = self._closure(closure)
         with no_grad():
             for group, p, g in self._grads():
                 if group["momentum"]:
@@ -210,6 +225,7 @@ class SGD(Optimizer):
                         buf += g
                     g = buf
                 self._write(p, group["lr"] * g)
+        return loss
 
 
 class Adam(Optimizer):
@@ -233,8 +249,11 @@ class Adam(Optimizer):
         super().__init__(params, dict(lr=lr, betas=tuple(betas) if isinstance(betas, list) else betas,
                                       eps=eps, weight_decay=weight_decay))
 
-    def step(self) -> None:
+    def step(self, closure=None):
         """Apply one update to every trainable parameter that has a gradient.
+
+        ``closure``, if given, is called first (with gradients recorded) and its loss
+        returned, as in PyTorch.
 
         Examples
         --------
@@ -244,6 +263,7 @@ class Adam(Optimizer):
         >>> opt = minigrad.optim.Adam([w], lr=0.5); opt.step(); round(w.item(), 4)
         -0.5
         """
+        loss = self._closure(closure)
         with no_grad():
             for group, p, g in self._grads():
                 b1, b2 = group["betas"]
@@ -260,3 +280,4 @@ class Adam(Optimizer):
                 m_hat = m / (1 - b1 ** t)
                 v_hat = v / (1 - b2 ** t)
                 self._write(p, group["lr"] * m_hat / (np.sqrt(v_hat) + group["eps"]))
+        return loss

@@ -123,21 +123,43 @@ class MNIST(_DatasetBase):
 
     @property
     def data(self):
-        """The images, a ``uint8`` Tensor of shape (N, 28, 28) (read-only memory)."""
+        """The images, a ``uint8`` Tensor of shape (N, 28, 28) (read-only memory).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> root = tempfile.mkdtemp(); _ = write_idx_pair(root, "MNIST", n=2)
+        >>> MNIST(root).data.shape
+        (2, 28, 28)
+        """
         from ..tensor import Tensor
 
         return Tensor(self._images)
 
     @property
     def targets(self):
-        """The labels, an ``int64`` Tensor of shape (N,)."""
+        """The labels, an ``int64`` Tensor of shape (N,).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> root = tempfile.mkdtemp(); _ = write_idx_pair(root, "MNIST", n=2, labels=[4, 2])
+        >>> MNIST(root).targets.tolist()
+        [4, 2]
+        """
         from ..tensor import Tensor
 
         return Tensor(self._labels)
 
     @property
     def class_to_idx(self) -> dict:
-        """``{class name: index}``, as torchvision."""
+        """``{class name: index}``, as torchvision.
+
+        Examples
+        --------
+        >>> FashionMNIST.class_to_idx.fget(FashionMNIST)["Bag"]
+        8
+        """
         return {c: i for i, c in enumerate(self.classes)}
 
     def __len__(self) -> int:

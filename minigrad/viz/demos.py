@@ -1,6 +1,14 @@
 """Small graphs worth drawing, used by ``minigrad graph`` and the docs' gallery.
 
 Each function builds a graph and returns its output, before any ``backward()``.
+
+Examples
+--------
+>>> from minigrad.viz.demos import DEMOS
+>>> sorted(DEMOS)
+['expression', 'linreg', 'neuron', 'softmax']
+>>> float(DEMOS["expression"]().data)
+-8.0
 """
 
 from __future__ import annotations
@@ -11,7 +19,13 @@ __all__ = ["DEMOS", "expression", "neuron", "linear_regression", "softmax_regres
 
 
 def expression():
-    """A scalar expression: L = (a * b + c) * f."""
+    """A scalar expression: L = (a * b + c) * f.
+
+    Examples
+    --------
+    >>> L = expression(); L.label, float(L.data)
+    ('L', -8.0)
+    """
     from minigrad import Value
 
     a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c"), Value(-2.0, label="f")
@@ -25,7 +39,13 @@ def expression():
 
 
 def neuron():
-    """One neuron: o = tanh(x1 w1 + x2 w2 + b); x1 is used twice, so its gradients add."""
+    """One neuron: o = tanh(x1 w1 + x2 w2 + b); x1 is used twice, so its gradients add.
+
+    Examples
+    --------
+    >>> round(float(neuron().data), 4)
+    0.7937
+    """
     from minigrad import Value
 
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
@@ -38,12 +58,19 @@ def neuron():
 
 
 def linear_regression():
-    """Linear regression's squared loss on a batch of 4: mean((X w + b - y)^2 / 2)."""
+    """Linear regression's squared loss on a batch of 4: mean((X w + b - y)^2 / 2).
+
+    Examples
+    --------
+    >>> loss = linear_regression(); loss.label, tuple(loss.shape)
+    ('loss', ())
+    """
     import minigrad
 
     rng = np.random.default_rng(0)
-    X = minigrad.Tensor(rng.normal(size=(4, 2)).astype(np.float32), label="X")
-    y = minigrad.Tensor((X.data @ [[2.0], [-3.4]] + 4.2).astype(np.float32), label="y")
+    features = rng.normal(size=(4, 2)).astype(np.float32)
+    X = minigrad.Tensor(features, label="X")
+    y = minigrad.Tensor((features @ [[2.0], [-3.4]] + 4.2).astype(np.float32), label="y")
     w = minigrad.Tensor(rng.normal(0, 0.01, (2, 1)).astype(np.float32), requires_grad=True, label="w")
     b = minigrad.Tensor(np.zeros(1, np.float32), requires_grad=True, label="b")
     y_hat = X @ w + b  # b, shape (1,), is broadcast over the batch
@@ -54,11 +81,18 @@ def linear_regression():
 
 
 def softmax_regression():
-    """Softmax regression's cross-entropy on a batch of 4 (composed, so every step shows)."""
+    """Softmax regression's cross-entropy on a batch of 4 (composed, so every step shows).
+
+    Examples
+    --------
+    >>> loss = softmax_regression(); loss.label, tuple(loss.shape)
+    ('loss', ())
+    """
     import minigrad
     from minigrad import functional as F
 
-    minigrad.nn.manual_seed(0)
+    # the one generator (minigrad.manual_seed; nn.manual_seed in older cores) draws the weights
+    (getattr(minigrad, "manual_seed", None) or minigrad.nn.manual_seed)(0)
     rng = np.random.default_rng(1)
     X = minigrad.Tensor(rng.random((4, 5)).astype(np.float32), label="X")
     net = minigrad.nn.Linear(5, 3)

@@ -54,6 +54,38 @@ def _seed(root):
     return np.ones(data.shape, dtype=data.dtype)
 
 
+def _check_intact(root, what: str) -> None:
+    """Refuse to draw an output whose graph ``backward()`` released: it would show one lone box.
+
+    (A core that frees only the saved values and keeps the parents can still be drawn.)
+    """
+    if (root._op is FREED or getattr(root, "_vjps", None) is FREED) and not root._parents:
+        raise RuntimeError(
+            f"{what}: backward() freed this output's graph (it lets go of parents and saved values, as "
+            "PyTorch does, to release memory). Draw before backward(), or call backward(retain_graph=True) "
+            "to keep the graph for drawing")
+
+
+def _stretched(spec, out_shape: tuple, in_shape: tuple, shapes: list) -> tuple:
+    """Axes along which an operand was broadcast to the op's output, () if it was not."""
+    if spec is None or in_shape == out_shape:
+        return ()
+    flag = getattr(spec, "broadcasts", None)
+    if flag is None:  # the registry does not say: an op broadcasts when its output has the
+        # broadcast shape of its inputs (elementwise ops), or when it is `expand` itself
+        name = getattr(spec, "name", "")
+        try:
+            flag = name == "expand" or (name != "matmul" and tuple(np.broadcast_shapes(*shapes)) == out_shape)
+        except ValueError:
+            flag = False
+    if not flag:
+        return ()
+    try:
+        return tuple(broadcast_axes(out_shape, in_shape))
+    except ValueError:
+        return ()
+
+
 def _is_result(node) -> bool:
     """Made by an op (also once backward() freed it: ``_op`` is FREED, or ``_vjps`` in older cores)."""
     return node._op is not None or getattr(node, "_vjps", None) is FREED
@@ -219,7 +251,7 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
     --------
     >>> from minigrad import Value
     >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b"); c = a * b + a
-    >>> c.backward()
+    >>> c.backward(retain_graph=True)  # keep the graph to draw it with its gradients
     >>> dot = draw(c)
     >>> "mul" in dot.source and "grad -2" in dot.source
     True
@@ -228,6 +260,7 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
 
     if rankdir not in ("auto", "LR", "TB"):
         raise ValueError(f"draw: rankdir must be 'auto', 'LR' or 'TB', got {rankdir!r}")
+    _check_intact(root, "draw")
     order = toposort(root)
     if rankdir == "auto":
         rankdir = "TB" if _depth(order) > AUTO_TB_DEPTH else "LR"
@@ -252,7 +285,7 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
 
     dot = graphviz.Digraph(graph_attr={"rankdir": rankdir, "label": title, "labelloc": "t", "fontsize": "12",
                                        "fontname": "Helvetica"},
-                           node_attr={"fontname": "Helvetica", "fontsize": "10"},
+                           node_attr={"fontname": "Helvetica", "fontsize": "10", "margin": "0.14,0.06"},
                            edge_attr={"fontname": "Helvetica", "fontsize": "9"})
     clusters: dict = {}
     for node in shown:
@@ -285,14 +318,14 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
             target.node(op_id, label=node.op or "freed", shape="ellipse", style="filled", fillcolor="#f5f5f5")
             dot.edge(op_id, ids[node])
             spec = node._op if node._op is not FREED else None
-            for p in node._parents:
+            out_shape = tuple(_array(node.data).shape)
+            shapes = [tuple(_array(p.data).shape) for p in node._parents]
+            for p, in_shape in zip(node._parents, shapes):
                 edge = {}
-                out_shape, in_shape = tuple(_array(node.data).shape), tuple(_array(p.data).shape)
-                if p.requires_grad and getattr(spec, "broadcasts", False) and in_shape != out_shape:
-                    axes = broadcast_axes(out_shape, in_shape)
-                    if axes:
-                        edge["label"] = f"Σ axis {', '.join(map(str, axes))}: {out_shape} → {in_shape}"
-                        edge["color"] = "#ef6c00"
+                axes = _stretched(spec, out_shape, in_shape, shapes) if p.requires_grad else ()
+                if axes:
+                    edge["label"] = f"Σ axis {', '.join(map(str, axes))}: {out_shape} → {in_shape}"
+                    edge["color"] = "#ef6c00"
                 source = "more" if p in hidden else ids[p]
                 dot.edge(source, op_id, **edge)
     for sub in clusters.values():
@@ -306,6 +339,9 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
                 shape, style = STYLES[kind]
                 lg.node(f"legend_{kind}", label=kind, shape=shape, style=style, fontsize="9",
                         fillcolor=COLOURS[kind], **({"penwidth": "2.5"} if kind == "output" else {}))
+            if rankdir == "LR":  # one row, not a tall column: invisible edges put each key one rank on
+                for a, b in (("parameter", "input"), ("input", "constant"), ("constant", "output")):
+                    lg.edge(f"legend_{a}", f"legend_{b}", style="invis")
     return dot
 
 
@@ -440,17 +476,20 @@ def to_text(root, show_grad=True, grads: dict | None = None) -> str:
     """The graph as an indented tree for terminals (shared values are shown once).
 
     Gradients shown are the stored ``.grad`` values, or those in ``grads`` (by node).
+    Entries that are NaN or infinite are counted in the summaries and flagged "⚠ NaN/inf".
+    Raises if ``backward()`` freed the graph (draw before it, or use ``retain_graph=True``).
 
     Examples
     --------
     >>> from minigrad import Value
-    >>> x = Value(0.5, label="x"); y = (x * x).tanh(); y.backward()
+    >>> x = Value(0.5, label="x"); y = (x * x).tanh(); y.backward(retain_graph=True)
     >>> print(to_text(y))
     v2 = tanh(v1)   data 0.2449   grad 1
     └── v1 = mul(x, x)   data 0.25   grad 0.94
         ├── x   [parameter]   data 0.5   grad 0.94
         └── x   (shown above)
     """
+    _check_intact(root, "to_text")
     order = toposort(root)
     names = node_names(order)
     lines, seen = [], set()

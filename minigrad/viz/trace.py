@@ -21,7 +21,16 @@ __all__ = ["backward_trace", "Trace", "Step"]
 
 @dataclass
 class Step:
-    """One node's turn in the reverse pass."""
+    """One node's turn in the reverse pass.
+
+    Examples
+    --------
+    >>> from minigrad import Value
+    >>> a = Value(3.0, label="a"); y = a * a; y.label = "y"
+    >>> step = backward_trace(y).steps[0]
+    >>> step.name, step.op, step.upstream, [float(c) for _, c in step.contributions]
+    ('y', 'mul', 1.0, [3.0, 3.0])
+    """
 
     index: int
     node: object
@@ -35,7 +44,16 @@ class Step:
 
 @dataclass
 class Trace:
-    """The ordered steps of one reverse pass; see :func:`backward_trace`."""
+    """The ordered steps of one reverse pass; see :func:`backward_trace`.
+
+    Examples
+    --------
+    >>> from minigrad import Value
+    >>> a = Value(3.0, label="a"); y = (a * a).tanh()
+    >>> t = backward_trace(y)
+    >>> len(t.steps), float(t.grads[a]) == float(2 * 3.0 * (1 - y.data ** 2))
+    (2, True)
+    """
 
     root: object
     steps: list
@@ -43,7 +61,17 @@ class Trace:
     names: dict
 
     def table(self, markdown: bool = False) -> str:
-        """The steps as a text table (or a Markdown table)."""
+        """The steps as a text table (or a Markdown table).
+
+        Examples
+        --------
+        >>> from minigrad import Value
+        >>> a = Value(3.0, label="a"); y = a * a; y.label = "y"
+        >>> print(backward_trace(y).table(markdown=True))
+        | step | node | op | upstream grad | sends | accumulated |
+        |---|---|---|---|---|---|
+        | 1 | y | mul | 1 | a += 3; a += 3 | a = 3; a = 6 |
+        """
         head = ["step", "node", "op", "upstream grad", "sends", "accumulated"]
         rows = []
         for s in self.steps:
@@ -62,7 +90,17 @@ class Trace:
         return self.table()
 
     def frames(self, **draw_kwargs) -> list:
-        """One ``graphviz.Digraph`` per step: the current node outlined, gradients known so far."""
+        """One ``graphviz.Digraph`` per step: the current node outlined, gradients known so far.
+
+        ``draw_kwargs`` go to :func:`~minigrad.viz.draw` (e.g. ``rankdir="TB"``).
+
+        Examples
+        --------
+        >>> from minigrad import Value
+        >>> a = Value(3.0, label="a"); y = (a * a).tanh()
+        >>> [f.source.count("#d32f2f") for f in backward_trace(y).frames(legend=False)]
+        [1, 1]
+        """
         known = {self.root: self.grads[self.root]}
         frames = []
         for s in self.steps:
