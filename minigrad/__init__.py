@@ -1,8 +1,10 @@
 """minigrad: a small reverse-mode autodiff engine for learning how gradients are computed.
 
 Reading order follows the import order below: the graph core (``autograd``) and the op
-registry, the scalar engine (``Value``), the tensor engine (``Tensor``), then
-``functional``, ``nn``, ``optim``, ``gradcheck``, ``data`` and ``viz``.
+registry, the scalar engine (``Value``), the tensor engine (``tensor_ops``, ``Tensor``)
+and its module-level functions (``creation``: ``minigrad.zeros``, ``normal``, ``cat``...,
+so that ``import minigrad as torch`` runs PyTorch code), then ``functional``, ``nn``,
+``optim``, ``gradcheck``, ``data`` and ``viz``.
 
 Examples
 --------
@@ -10,15 +12,16 @@ Examples
 >>> x = minigrad.tensor([1.0, 2.0], requires_grad=True)
 >>> (x * x).sum().backward()
 >>> x.grad
-array([2., 4.], dtype=float32)
+tensor([2., 4.])
 """
 
 from . import autograd  # noqa: F401  (minigrad.autograd.grad, as torch.autograd.grad)
 from .autograd import detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .registry import REGISTRY
 from .scalar import Value
-from .tensor import (Size, Tensor, bool_ as bool, float16, float32, float64, int8, int16, int32,  # noqa: A004
-                     int64, uint8)
+from .convert import (Size, bool_ as bool, float16, float32, float64, int8, int16, int32,  # noqa: A004
+                      int64, uint8)
+from .tensor import Tensor
 from .tensor_ops import ShapeError
 from .creation import *  # noqa: F401,F403  (tensor, zeros, normal, cat, ... as torch.*)
 from .creation import __all__ as _creation_names

@@ -64,8 +64,8 @@ def _load_user_function(target: str):
     fn = getattr(module, name)
     if not callable(fn):
         shown = repr(fn) if len(repr(fn)) <= 40 else repr(fn)[:37] + "..."
-        raise CommandError(f"{path}:{name} is not a function but {shown} (of type {type(fn).__name__}): name a function "
-                           "that takes no arguments and returns the Value or Tensor to draw")
+        raise CommandError(f"{path}:{name} is not a function but {shown} (of type {type(fn).__name__}): name a "
+                           "function that takes no arguments and returns the Value or Tensor to draw")
     try:
         needed = [p.name for p in inspect.signature(fn).parameters.values()
                   if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
@@ -149,10 +149,10 @@ def graph_command(args) -> None:
     --------
     >>> import argparse
     >>> args = argparse.Namespace(all=False, target="nueron", out=None, format=None, trace=False, rankdir="auto")
-    >>> graph_command(args)
+    >>> graph_command(args)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    minigrad.cli.CommandError: unknown demo 'nueron': choose one of expression, neuron, linreg, softmax, or give FILE.py:FUNCTION
+    minigrad.cli.CommandError: unknown demo 'nueron': choose one of expression, neuron, linreg, softmax, or give ...
     """
     from minigrad.viz.demos import DEMOS
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .random import default_generator, manual_seed  # noqa: F401  (torch.manual_seed)
-from .tensor import (Size, Tensor, _dtype, _make, _shape_args, apply_op, as_array, normalize_axes,
-                     result_type, where)
+from .convert import Size, _dtype, _shape_args, as_array, normalize_axes, result_type
+from .tensor import Tensor, _make, apply_op, where
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "is_tensor", "zeros", "ones", "full", "empty",
            "zeros_like", "ones_like", "full_like", "eye", "arange", "linspace", "rand", "randn",

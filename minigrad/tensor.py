@@ -22,80 +22,12 @@ from .autograd import FREED, Node, _State, backward as _backward_roots, check_fi
 from .random import default_generator
 from .registry import REGISTRY
 from .tensor_ops import ShapeError, call, sum_to_shape
+from .convert import _DEFAULT_FLOAT, _dtype, _shape_args, as_array, normalize_axes, result_type, to_numpy
+from .conveniences import Conveniences
 
-__all__ = ["Tensor", "Size", "apply_op", "as_array", "to_numpy", "result_type", "normalize_axes",
-           "float32", "float64", "float16", "int8", "int16", "int32", "int64", "uint8", "bool_"]
+__all__ = ["Tensor", "apply_op", "where", "to_numpy", "as_array"]
 
 # ------------------------------------------------------------------ construction
-
-float16, float32, float64 = np.dtype("float16"), np.dtype("float32"), np.dtype("float64")
-int8, int16, int32, int64, uint8, bool_ = (np.dtype(n) for n in ("int8", "int16", "int32", "int64", "uint8", "bool"))
-_DEFAULT_FLOAT = float32  # PyTorch's default dtype: what Python floats become
-_PY_TYPES = {float: float64, int: int64, bool: bool_}  # dtype=float means float64, as in torch
-
-
-def _dtype(dtype):
-    """A dtype argument (np.float32, "float32", minigrad.float32, float) as a NumPy dtype."""
-    try:
-        dt = _PY_TYPES.get(dtype) or np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype {dtype!r} is not a dtype (use e.g. minigrad.float32)") from None
-    if dt.kind not in "biuf":
-        raise TypeError(f"dtype {dt} is not supported: tensors hold bool, integer or float numbers")
-    return dt
-
-
-def as_array(data, dtype=None, copy: bool = False) -> np.ndarray:
-    """The one place that turns user data into the array of a Tensor.
-
-    Python floats (and lists of them) become float32, PyTorch's default; Python ints
-    int64; bools bool; NumPy arrays and Tensors keep their dtype. ``None``, strings,
-    ragged lists and other objects raise :class:`TypeError` naming what was given —
-    even with ``dtype=`` (NumPy would turn None into NaN and parse "1" as 1.0).
-
-    Examples
-    --------
-    >>> as_array([1.0, 2.0]).dtype
-    dtype('float32')
-    >>> as_array(np.zeros(2)).dtype
-    dtype('float64')
-    >>> as_array(None, dtype="float32")
-    Traceback (most recent call last):
-    ...
-    TypeError: tensor(): data must be numbers (bool, int or float), got NoneType None
-    """
-    if isinstance(data, Tensor):
-        data = data._data
-    from_python = not isinstance(data, (np.ndarray, np.generic))
-    try:
-        arr = np.array(data, copy=copy or None) if not from_python else np.array(data)
-    except (ValueError, TypeError) as err:  # ragged lists
-        raise TypeError(f"tensor(): cannot make a numeric array from {type(data).__name__}: {err}") from None
-    if arr.dtype.kind not in "biuf":
-        shown = repr(data) if len(repr(data)) < 60 else repr(data)[:57] + "..."
-        raise TypeError(f"tensor(): data must be numbers (bool, int or float), got {type(data).__name__} {shown}")
-    if dtype is not None:
-        target = _dtype(dtype)
-        if arr.dtype != target:
-            arr = arr.astype(target)
-    elif from_python and arr.dtype == float64:
-        arr = arr.astype(_DEFAULT_FLOAT)
-    return arr
-
-
-def to_numpy(x) -> np.ndarray:
-    """The array behind a Tensor (shared, no check), or ``np.asarray`` of anything else.
-
-    For code inside minigrad (metrics, drawings) that reads values outside the graph.
-
-    Examples
-    --------
-    >>> import minigrad
-    >>> to_numpy(minigrad.tensor([1.0], requires_grad=True))
-    array([1.], dtype=float32)
-    """
-    return x._data if isinstance(x, Tensor) else np.asarray(x)
-
 
 def _init(t: "Tensor", array: np.ndarray, requires_grad: bool = False) -> "Tensor":
     """Fill a Tensor's slots around an array that is already valid: the one constructor."""
@@ -111,124 +43,6 @@ def _make(array: np.ndarray, requires_grad: bool = False) -> "Tensor":
 
 
 _new = object.__new__
-
-
-def _category(dt: np.dtype) -> int:
-    return 2 if dt.kind == "f" else 0 if dt.kind == "b" else 1
-
-
-def _promote(a, b):
-    """PyTorch's promote_types: a float wins over any integer (int64 + float32 = float32)."""
-    if a is None or b is None:
-        return a if b is None else b
-    ca, cb = _category(a), _category(b)
-    if ca != cb:
-        return a if ca > cb else b
-    return np.promote_types(a, b)
-
-
-def result_type(*operands) -> np.dtype:
-    """The one dtype rule: PyTorch's type promotion for the operands of an op.
-
-    Operands come in three priorities — tensors with dimensions, 0-d tensors (and NumPy
-    scalars), Python numbers — and a lower one only changes the result when it is of a
-    higher *category* (bool < integer < float). So float32 stays float32 against int64
-    tensors, NumPy integers and Python floats, and int64 + 2.5 is float32.
-
-    Examples
-    --------
-    >>> import minigrad
-    >>> x = minigrad.zeros(2)                                  # float32
-    >>> result_type(x, minigrad.tensor([1, 2])), result_type(x, np.float64(2.0))
-    (dtype('float32'), dtype('float32'))
-    >>> result_type(minigrad.tensor([1, 2]), 2.5)
-    dtype('float32')
-    """
-    dim = zero = wrapped = None
-    for x in operands:
-        if isinstance(x, (Tensor, np.ndarray, np.generic)):
-            dt = x.dtype
-            if x.ndim:
-                dim = _promote(dim, dt)
-            else:
-                zero = _promote(zero, dt)
-        elif isinstance(x, bool):
-            wrapped = _promote(wrapped, bool_)
-        elif isinstance(x, int):
-            wrapped = _promote(wrapped, int64)
-        elif isinstance(x, float):
-            wrapped = _promote(wrapped, _DEFAULT_FLOAT)
-        else:
-            dim = _promote(dim, as_array(x).dtype)  # lists: converted as tensor() would
-    rest = _combine(zero, wrapped)
-    return _combine(dim, rest)
-
-
-def _combine(higher, lower):
-    """Mix two priority groups: the lower one counts only if its category is higher."""
-    if higher is None or lower is None:
-        return higher if lower is None else lower
-    if _category(lower) > _category(higher):
-        return _promote(higher, lower) if _category(lower) == 2 else lower
-    return higher
-
-
-def normalize_axes(axes, ndim: int, op: str):
-    """The one axis normaliser: None, an int or a sequence -> None or a tuple of axes >= 0.
-
-    Negative axes count from the end; a 0-d tensor accepts axis 0 and -1 (as PyTorch).
-
-    Examples
-    --------
-    >>> normalize_axes(-1, 3, "sum"), normalize_axes((0, -2), 3, "sum"), normalize_axes(0, 0, "sum")
-    ((2,), (0, 1), ())
-    >>> normalize_axes(2, 2, "sum")
-    Traceback (most recent call last):
-    ...
-    IndexError: sum: dimension 2 is out of range for a tensor with 2 dimensions (expected -2..1)
-    """
-    if axes is None:
-        return None
-    many = isinstance(axes, (tuple, list))
-    items = tuple(axes) if many else (axes,)
-    bound = max(ndim, 1)
-    out = []
-    for a in items:
-        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
-            raise TypeError(f"{op}: a dimension must be an int, got {type(a).__name__} {a!r}")
-        if not -bound <= a < bound:
-            raise IndexError(f"{op}: dimension {a} is out of range for a tensor with {ndim} dimensions "
-                             f"(expected {-bound}..{bound - 1})")
-        out.append(int(a) % bound)
-    if len(set(out)) != len(out):
-        raise ValueError(f"{op}: dimension {items} names an axis twice")
-    return () if ndim == 0 else tuple(out)
-
-
-def _shape_args(args, op: str) -> tuple:
-    """``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` all mean shape (2, 3): parsed once, here."""
-    shape = tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list, Size)) else tuple(args)
-    for n in shape:
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"{op}: a size must be an int, got {type(n).__name__} {n!r} in {shape}")
-    return tuple(int(n) for n in shape)
-
-
-class Size(tuple):
-    """A tensor's shape: a tuple, as ``torch.Size``.
-
-    Examples
-    --------
-    >>> import minigrad
-    >>> minigrad.zeros(2, 3).size(), minigrad.zeros(2, 3).size(-1)
-    ((2, 3), 3)
-    """
-
-    def numel(self) -> int:
-        """Product of the sizes."""
-        return int(np.prod(self, dtype=np.int64))
-
-    __repr__ = tuple.__repr__  # prints as (2, 3), in messages too
 
 
 # ------------------------------------------------------------------ recording
@@ -305,7 +119,7 @@ def _op_error(name: str, arrays: list, err: Exception) -> Exception:
 _MaxResult = namedtuple("max", ["values", "indices"])
 
 
-class Tensor(Node):
+class Tensor(Conveniences, Node):
     """An n-dimensional array node of the computational graph.
 
     Parameters
@@ -332,6 +146,7 @@ class Tensor(Node):
                  "_retains_grad", "_scope", "__weakref__")
     __hash__ = Node.__hash__  # == is element-wise, hashing stays by identity
     _record = staticmethod(apply_op)  # what tensor_ops.call uses on a Tensor
+    _leaf = staticmethod(lambda array: _make(array))  # what the conveniences return
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, label: str = ""):
         _init(self, as_array(data, dtype))
@@ -790,58 +605,6 @@ class Tensor(Node):
         return {"axis": normalize_axes(dim if axis is None else axis, self.ndim, op),
                 "keepdims": bool(keepdim if keepdims is None else keepdims)}
 
-    def argmax(self, dim=None, keepdim=False, *, axis=None):
-        """Index of the maximum along ``dim`` (of the flattened tensor by default); int64."""
-        d = dim if axis is None else axis
-        if d is None:
-            return _make(np.asarray(np.argmax(self._data), dtype=int64))
-        (ax,) = normalize_axes(d, self.ndim, "argmax") or (None,)
-        return _make(np.asarray(np.argmax(self._data, axis=ax, keepdims=keepdim), dtype=int64))
-
-    def argmin(self, dim=None, keepdim=False, *, axis=None):
-        """Index of the minimum (as :meth:`argmax`)."""
-        return (-self.detach()).argmax(dim, keepdim, axis=axis)
-
-    shape = property(lambda self: Size(self._data.shape), doc="The shape, a :class:`Size` (a tuple).")
-    ndim = property(lambda self: self._data.ndim, doc="Number of dimensions.")
-    dtype = property(lambda self: self._data.dtype, doc="NumPy dtype of the data.")
-    is_leaf = property(lambda self: self._op is None, doc="Not computed by a recorded op.")
-
-    def size(self, dim=None):
-        """The shape (a :class:`Size`), or the size of dimension ``dim``."""
-        if dim is None:
-            return self.shape
-        (d,) = normalize_axes(dim, self.ndim, "size") or (0,)
-        return self._data.shape[d]
-
-    def dim(self) -> int:
-        """Number of dimensions."""
-        return self._data.ndim
-
-    def numel(self) -> int:
-        """Number of elements."""
-        return self._data.size
-
-    def type(self, dtype=None):
-        """With a dtype: ``to(dtype)``; without: the type's name, e.g. ``'minigrad.FloatTensor'``."""
-        if dtype is None:
-            return f"minigrad.{self.dtype.name}"
-        return self.to(dtype)
-
-    def float(self): return self.to(float32)
-    def double(self): return self.to(float64)
-    def half(self): return self.to(float16)
-    def long(self): return self.to(int64)
-    def int(self): return self.to(int32)
-    def bool(self): return self.to(bool_)
-    def cpu(self): return self
-
-    def numpy(self) -> np.ndarray:
-        """The data as a NumPy array (shared, not copied); use ``detach().numpy()`` on a tensor that requires grad."""
-        if self.requires_grad:
-            raise RuntimeError("numpy() on a tensor that requires grad: use tensor.detach().numpy()")
-        return self._data
-
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         # ndarray + Tensor and np.exp(t) are recorded ops, as t + ndarray is; any other
         # NumPy function (np.isfinite, np.allclose) sees the plain arrays, outside the graph.
@@ -853,78 +616,6 @@ class Tensor(Node):
             kwargs["out"] = tuple(x.numpy() if isinstance(x, Tensor) else x for x in kwargs["out"])
         return getattr(ufunc, method)(*arrays, **kwargs)
 
-    def __array__(self, dtype=None, copy=None):
-        a = self.numpy()
-        return a if dtype is None else a.astype(dtype)
-
-    def item(self):
-        """The single element as a Python number."""
-        if self._data.size != 1:
-            raise ValueError(f"item(): a tensor with {self._data.size} elements cannot be converted to a "
-                             f"Python number (shape {tuple(self.shape)})")
-        return self._data.item()
-
-    def tolist(self):
-        """The data as nested Python lists."""
-        return self._data.tolist()
-
-    def __float__(self) -> float:
-        return float(self.item())
-
-    def __int__(self) -> int:
-        return int(self.item())
-
-    def __index__(self) -> int:
-        if self.dtype.kind not in "iub" or self._data.size != 1:
-            raise TypeError(f"only integer tensors of a single element can be used as an index, "
-                            f"got {self.dtype} of shape {tuple(self.shape)}")
-        return int(self.item())
-
-    def __bool__(self) -> bool:
-        # As NumPy and PyTorch: only a one-element tensor has a truth value, so
-        # `if a == b:` on arrays raises instead of being silently true.
-        if self._data.size != 1:
-            raise RuntimeError(f"the truth value of a tensor with {self._data.size} elements is ambiguous; "
-                               "use .any() or .all()")
-        return bool(self._data)
-
-    def any(self): return _make(np.asarray(self._data.any()))
-    def all(self): return _make(np.asarray(self._data.all()))
-
-    def __format__(self, spec: str) -> str:
-        if spec and self._data.size == 1:
-            return format(self.item(), spec)
-        return format(str(self), spec)
-
-    def __len__(self) -> int:
-        if self.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return len(self._data)
-
-    def __iter__(self):
-        if self.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(len(self._data)))
-
-    def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4, threshold=20)
-        extra = "" if self.dtype in (float32, int64) else f", dtype=minigrad.{self.dtype}"
-        if self._op is not None:
-            extra += f", op={self.op!r}"
-        elif self.requires_grad:
-            extra += ", requires_grad=True"
-        return f"tensor({body}{extra})"
-
-    # Comparisons and logic give boolean tensors, outside the graph.
-    def __eq__(self, other): return _make(np.asarray(self._data == to_numpy(other)))
-    def __ne__(self, other): return _make(np.asarray(self._data != to_numpy(other)))
-    def __lt__(self, other): return _make(np.asarray(self._data < to_numpy(other)))
-    def __le__(self, other): return _make(np.asarray(self._data <= to_numpy(other)))
-    def __gt__(self, other): return _make(np.asarray(self._data > to_numpy(other)))
-    def __ge__(self, other): return _make(np.asarray(self._data >= to_numpy(other)))
-    def __invert__(self): return _make(np.asarray(~self._data))
-    def __and__(self, other): return _make(np.asarray(self._data & to_numpy(other)))
-    def __or__(self, other): return _make(np.asarray(self._data | to_numpy(other)))
 
 
 _UFUNC_OPS = {np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "div",

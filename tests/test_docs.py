@@ -109,7 +109,8 @@ MEASURE_JS = r"""
     const cap = fig && fig.querySelector('figcaption');
     const h = [...main.querySelectorAll('h1, h2, h3')].filter(x =>
       x.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING).pop();
-    return (cap ? `figure "${cap.textContent.trim().slice(0, 40)}"` : '') + (h ? ` under "${h.textContent.trim().replace(/¶$/, '')}"` : '');
+    return (cap ? `figure "${cap.textContent.trim().slice(0, 40)}"` : '') +
+      (h ? ` under "${h.textContent.trim().replace(/¶$/, '')}"` : '');
   };
   const shown = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 || r.height > 0; };
   const small = [];
@@ -167,7 +168,8 @@ MEASURE_JS = r"""
     if (!ok && !out.some(p => p.contains(el))) out.push(el);
   }
   if (out.length) problems.push(`${out.length} element(s) stick out of the ${width} px window: ` +
-    out.slice(0, 4).map(e => `<${e.tagName.toLowerCase()} class="${e.getAttribute('class') || ''}"> ${where(e)}`).join('; '));
+    out.slice(0, 4).map(e => `<${e.tagName.toLowerCase()} class="${e.getAttribute('class') || ''}"> ${where(e)}`)
+      .join('; '));
   // 5. every drawing is in a figure box with a link to its full-size SVG.
   const bare = [...main.querySelectorAll('svg')].filter(s =>
     s.querySelector(':scope > g > g.node, :scope > g[id^="figure_"]') && !(s.closest('.mg-figure') &&

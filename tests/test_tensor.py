@@ -64,33 +64,6 @@ def test_tanh_sigmoid_finite_at_extremes(x):
     assert np.allclose(s.sigmoid().data, 1.0 if x > 0 else 0.0)
 
 
-def test_chain_of_1e5_tensor_ops():
-    x = tensor([1.0, 2.0], requires_grad=True)
-    y = x
-    for _ in range(100_000):
-        y = y * 1.0
-    y.sum().backward()
-    np.testing.assert_array_equal(x.grad, [1.0, 1.0])
-
-
-def test_only_leaves_keep_grad_unless_retained():
-    x = tensor([1.0, 2.0], requires_grad=True)
-    h = (x * 2).retain_grad()
-    m = h * 3
-    m.sum().backward()
-    assert m.grad is None
-    np.testing.assert_array_equal(h.grad, [3, 3])
-    np.testing.assert_array_equal(x.grad, [6, 6])
-
-
-def test_leaf_grads_never_share_a_buffer():
-    a = tensor([1.0], requires_grad=True)
-    b = tensor([2.0], requires_grad=True)
-    (a + b).sum().backward()  # add hands one array to both parents
-    a.grad[0] = 100.0
-    assert b.grad[0] == 1.0
-
-
 def test_no_vjp_runs_for_inputs_that_do_not_require_grad():
     calls = []
 
@@ -106,49 +79,6 @@ def test_no_vjp_runs_for_inputs_that_do_not_require_grad():
         assert calls == ["a"]
     finally:
         REGISTRY.pop("traced_mul")
-
-
-def test_no_grad_context_and_decorator():
-    w = tensor([1.0], requires_grad=True)
-    with minigrad.no_grad():
-        assert not (w * 2).requires_grad
-
-    @minigrad.no_grad()
-    def f():
-        return w * 2
-
-    assert not f().requires_grad and (w * 2).requires_grad
-
-
-def test_inplace_update_only_inside_no_grad():
-    w = tensor([1.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match="no_grad"):
-        w -= 0.1
-    with minigrad.no_grad():
-        w -= 0.5
-    assert w.tolist() == [0.5] and w.requires_grad
-
-
-def test_second_backward_raises_and_retain_graph_allows_it():
-    x = tensor([1.0, 2.0], requires_grad=True)
-    y = (x * x).sum()
-    y.backward(retain_graph=True)
-    y.backward()
-    np.testing.assert_array_equal(x.grad, [4.0, 8.0])
-    with pytest.raises(RuntimeError, match="second time"):
-        y.backward()
-
-
-def test_gradient_is_linear_in_the_seed():
-    rng = np.random.default_rng(0)
-    w = rng.standard_normal((3, 4))
-    u, v = rng.standard_normal(3), rng.standard_normal(3)
-    grads = []
-    for seed in (u, v, 2 * u - 3 * v):
-        x = tensor(w, requires_grad=True)
-        (x.tanh() @ np.ones(4)).backward(gradient=seed)
-        grads.append(x.grad)
-    np.testing.assert_allclose(grads[2], 2 * grads[0] - 3 * grads[1], atol=1e-12)
 
 
 # ------------------------------------------------------------------ errors
@@ -185,18 +115,6 @@ def test_non_numeric_data_is_rejected(bad):
 def test_integer_tensor_cannot_require_grad():
     with pytest.raises(TypeError, match="floating-point"):
         tensor([1, 2], requires_grad=True)
-
-
-def test_detect_anomaly_names_the_op_forward_and_backward():
-    x = tensor([0.0, 1.0], requires_grad=True)
-    with minigrad.detect_anomaly():
-        with pytest.raises(FloatingPointError, match=r"forward of 'log'.*\(2,\)"):
-            x.log()
-    y = tensor([0.0, 1.0], dtype=np.float64, requires_grad=True)
-    z = (y ** 0.5).sum()  # finite forward, infinite derivative at 0
-    with minigrad.detect_anomaly():
-        with pytest.raises(FloatingPointError, match="backward of 'pow'"):
-            z.backward()
 
 
 def test_truth_value_only_for_one_element():
@@ -351,50 +269,6 @@ def test_reductions_edge_cases():
         y.requires_grad_(False)
 
 
-def test_backward_frees_parents_and_saved_arrays():
-    import gc
-    import weakref
-    a = minigrad.randn(100, 100, requires_grad=True)
-    h = (a * 2).tanh()
-    ref = weakref.ref(h)
-    loss = h.sum()
-    del h
-    loss.backward()
-    gc.collect()
-    assert ref() is None and loss._parents == ()
-
-
-def test_grad_mode_is_thread_local_and_no_grad_decorates_bare_and_generators():
-    import threading
-    w = tensor([1.0], requires_grad=True)
-    inside, done = threading.Event(), threading.Event()
-
-    def other():
-        with minigrad.no_grad():
-            inside.set()
-            done.wait(5)
-
-    t = threading.Thread(target=other)
-    t.start()
-    inside.wait(5)
-    assert (w * 2).requires_grad  # the other thread's no_grad does not reach us
-    done.set()
-    t.join()
-
-    @minigrad.no_grad
-    def bare(v):
-        return v * 2
-
-    @minigrad.no_grad()
-    def gen(v):
-        yield v * 2
-        yield v * 3
-
-    assert not bare(w).requires_grad
-    assert [y.requires_grad for y in gen(w)] == [False, False]
-    assert (w * 2).requires_grad
-
-
 @pytest.mark.parametrize("bad", [None, ["1", "2"]])
 def test_none_and_strings_are_refused_even_with_a_dtype(bad):
     with pytest.raises(TypeError, match="numbers"):
@@ -411,31 +285,3 @@ def test_numpy_errors_name_the_op_without_blaming_shapes():
 
 # ------------------------------------------------------------------ gradients of gradients (issue 14)
 
-def test_newton_step_with_hessian_vector_products_matches_lstsq():
-    rng = np.random.default_rng(0)
-    X = np.hstack([rng.standard_normal((40, 3)), np.ones((40, 1))])
-    y = X @ [1.0, -2.0, 3.0, 0.5] + 0.1 * rng.standard_normal(40)
-    w = tensor(np.zeros(4), requires_grad=True)
-    loss = ((tensor(X) @ w - tensor(y)) ** 2).mean()
-    (g,) = minigrad.autograd.grad(loss, w, create_graph=True)
-    assert g.requires_grad  # the gradient carries a graph
-    H = np.stack([minigrad.autograd.grad((g * tensor(e)).sum(), w, retain_graph=True)[0].numpy() for e in np.eye(4)])
-    np.testing.assert_allclose(H, 2 * X.T @ X / len(X), atol=1e-12)  # the closed form
-    step = w.detach().numpy() - np.linalg.solve(H, g.detach().numpy())
-    np.testing.assert_allclose(step, np.linalg.lstsq(X, y, rcond=None)[0], atol=1e-8)
-
-
-def test_grad_semantics_as_pytorch():
-    x, u = tensor(3.0, requires_grad=True), tensor(1.0, requires_grad=True)
-    y = x ** 3
-    (g,) = minigrad.autograd.grad(y, x)
-    assert g.item() == 27.0 and not g.requires_grad and x.grad is None
-    with pytest.raises(RuntimeError, match="not used"):
-        minigrad.autograd.grad((x * 2), [x, u])
-    gx, gu = minigrad.autograd.grad(x * 2, [x, u], allow_unused=True)
-    assert gx.item() == 2.0 and gu is None
-    z = x ** 3
-    z.backward(create_graph=True)
-    assert x.grad.requires_grad and x.grad.item() == 27.0
-    (d2,) = minigrad.autograd.grad(x.grad, x)
-    assert d2.item() == 18.0  # 6x

@@ -333,7 +333,8 @@ def test_render_refuses_a_suffix_that_contradicts_the_format(tmp_path):
 def test_no_broadcast_note_on_ops_that_do_not_broadcast():
     col = minigrad.tensor(np.ones((4, 1)), requires_grad=True)
     row = minigrad.tensor(np.ones((1, 4)), requires_grad=True)
-    assert "Σ" not in viz.draw((col @ row).sum()).source  # an outer product has the broadcast shape, but is no broadcast
+    # an outer product's output has the broadcast shape of its inputs, but nothing was broadcast
+    assert "Σ" not in viz.draw((col @ row).sum()).source
     v = minigrad.tensor(np.ones(4), requires_grad=True)
     assert "Σ" not in viz.draw(v.reshape(1, 4).sum()).source
     assert "Σ axis 0: (3, 4) → (4,)" in viz.draw((minigrad.ones(3, 4) * v).sum()).source

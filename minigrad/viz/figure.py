@@ -182,7 +182,9 @@ def figure(obj, caption: str = "", *, name: str | None = None, min_label_px: flo
         if caption:
             parts.append(html.escape(caption))
         if link:
-            full = svg if _attr(tag, "width") else tag[:-1] + f' width="{width:g}" height="{width * vb[3] / vb[2]:g}">' + body
+            full = svg  # the file keeps its own size; one without gets the size shown here
+            if not _attr(tag, "width"):
+                full = tag[:-1] + f' width="{width:g}" height="{width * vb[3] / vb[2]:g}">' + body
             data = base64.b64encode(full.encode("utf-8")).decode("ascii")
             # A browser will not open a data: URI as a top-level page, so a click opens the same
             # bytes as a blob: URL in a new tab; where that is blocked the link saves the file.

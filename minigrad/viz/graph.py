@@ -283,8 +283,8 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
         for p in node._parents:
             users[p] = users.get(p, 0) + 1
 
-    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir, "label": title, "labelloc": "t", "fontsize": "12",
-                                       "fontname": "Helvetica"},
+    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir, "label": title, "labelloc": "t", "labeljust": "l",
+                                       "fontsize": "12", "fontname": "Helvetica"},
                            node_attr={"fontname": "Helvetica", "fontsize": "10", "margin": "0.14,0.06"},
                            edge_attr={"fontname": "Helvetica", "fontsize": "9"})
     clusters: dict = {}
