@@ -359,11 +359,10 @@ def reverse_pass(roots, seeds, free_graph: bool = False, record: bool = False,
                 node._free()
 
 
-def _run_backward(roots: list, seeds: list, retain_graph, create_graph: bool):
-    """The walk shared by :func:`backward` and :func:`grad` (grad mode set as asked)."""
+def _walk(roots: list, seeds: list, retain_graph, create_graph: bool):
+    """The reverse pass of :func:`backward` and :func:`grad`, in the grad mode they need."""
     retain = create_graph if retain_graph is None else retain_graph
-    mode = enable_grad() if create_graph else no_grad()
-    with mode:
+    with enable_grad() if create_graph else no_grad():
         yield from reverse_pass(roots, seeds, free_graph=not retain, create_graph=create_graph)
 
 
@@ -389,7 +388,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     if len(given) != len(roots):
         raise ValueError(f"backward: {len(roots)} tensors but {len(given)} grad_tensors")
     seeds = [root._seed(g, "backward") for root, g in zip(roots, given)]
-    for node, g, _ in _run_backward(roots, seeds, retain_graph, create_graph):
+    for node, g, _ in _walk(roots, seeds, retain_graph, create_graph):
         if node._op is None or node._retains_grad:
             node._accumulate(g, create_graph)
 
@@ -422,7 +421,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
     seeds = [out._seed(g, "grad") for out, g in zip(outs, given)]
     wanted = set(ins)
     found: dict = {}
-    for node, g, _ in _run_backward(outs, seeds, retain_graph, create_graph):
+    for node, g, _ in _walk(outs, seeds, retain_graph, create_graph):
         if node in wanted:
             found[node] = g
     result = []

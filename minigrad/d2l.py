@@ -480,6 +480,7 @@ def synthetic_data(w, b, num_examples):
     >>> features.shape, labels.shape
     ((5, 2), (5, 1))
     """
+    w = w if _mg.is_tensor(w) else _mg.tensor(w)  # the book passes a tensor; a list is fine too
     X = _mg.normal(0, 1, (num_examples, len(w)))
     y = _mg.matmul(X, w) + b
     y += _mg.normal(0, 0.01, y.shape)

@@ -158,12 +158,15 @@ class Value(Node):
         The VJP reads the inputs when backward runs: do not change ``.data`` between a
         forward and its backward (a float cannot count its changes as a Tensor does).
         """
-        a, b = self._a, self._b
-        if create_graph:  # the rule runs on Values: the gradient is recorded too
-            grads = self._op.scalar_vjp(g, a, self) if b is None else self._op.scalar_vjp(g, a, b, self)
-        else:
-            grads = self._op.scalar_vjp(g, a.data, self.data) if b is None else self._op.scalar_vjp(g, a.data, b.data, self.data)
-        return [(p, pg) for p, pg in zip(self._parents, grads) if p.requires_grad]
+        a, b, vjp = self._a, self._b, self._op.scalar_vjp
+        if b is None:
+            (ga,) = vjp(g, a, self) if create_graph else vjp(g, a.data, self.data)
+            return ((a, ga),) if a.requires_grad else ()
+        # under create_graph the rule runs on the Values themselves, so the gradient is recorded
+        ga, gb = vjp(g, a, b, self) if create_graph else vjp(g, a.data, b.data, self.data)
+        if a.requires_grad:
+            return ((a, ga), (b, gb)) if b.requires_grad else ((a, ga),)
+        return ((b, gb),) if b.requires_grad else ()
 
     def _free(self) -> None:
         self._a = self._b = None

@@ -161,8 +161,24 @@ def notebook_path(src_path: str) -> str:
 _pending: dict[str, object] = {}
 
 
+_started: dict[str, float] = {}
+
+
+def on_page_content(html, page, config, files, **kwargs):
+    """With MINIGRAD_DOCS_TIMING=1, print how long each page took to render (its code runs then)."""
+    import os
+    import time
+
+    if os.environ.get("MINIGRAD_DOCS_TIMING") and page.file.src_uri in _started:
+        print(f"docs timing: {time.perf_counter() - _started[page.file.src_uri]:6.2f} s  {page.file.src_uri}")
+    return html
+
+
 def on_page_markdown(markdown, page, config, files, **kwargs):
+    import time
+
     src = page.file.src_uri
+    _started[src] = time.perf_counter()
     if not has_code(markdown):
         return markdown
     _pending[notebook_path(src)] = page_to_notebook(markdown, src)
