@@ -325,6 +325,7 @@ class Tensor(Conveniences, Node):
         return self
 
     def _ufunc_(self, ufunc, other, what):
+        _refuse_graph_operand(other, what)
         other = to_numpy(other)
         return self._write(what, lambda a: ufunc(a, other, out=a, casting="same_kind"))
 
@@ -359,6 +360,7 @@ class Tensor(Conveniences, Node):
 
     def copy_(self, src):
         """Copy ``src`` (broadcast to this shape) into this tensor, in place."""
+        _refuse_graph_operand(src, "copy_")
         return self._write("copy_", lambda a: np.copyto(a, to_numpy(src), casting="same_kind"))
 
     def normal_(self, mean=0.0, std=1.0):
@@ -374,6 +376,7 @@ class Tensor(Conveniences, Node):
         return self._write("clamp_", lambda a: np.clip(a, min, max, out=a))
 
     def __setitem__(self, index, value):
+        _refuse_graph_operand(value, "setitem")
         index = _index(index)
         self._write("setitem", lambda a: a.__setitem__(index, to_numpy(value)))
 
@@ -436,11 +439,11 @@ class Tensor(Conveniences, Node):
     def reshape(self, *shape):
         """Same data, new shape; ``reshape(2, 3)`` and ``reshape((2, 3))`` both work, -1 is inferred."""
         shape = _shape_args(shape, "reshape")
-        try:
-            np.empty(self.shape, dtype=bool).reshape(shape)  # fail here, naming both shapes
-        except ValueError:
-            raise ShapeError(f"reshape: cannot view shape {tuple(self.shape)} ({self.numel()} elements) "
-                             f"as {shape}") from None
+        known = int(np.prod([n for n in shape if n != -1], dtype=np.int64))
+        size = self._data.size
+        if shape.count(-1) > 1 or any(n < -1 for n in shape) or (
+                size != known if -1 not in shape else (known == 0 or size % known)):
+            raise ShapeError(f"reshape: cannot view shape {tuple(self.shape)} ({size} elements) as {shape}")
         return apply_op("reshape", self, shape=shape)
 
     view = reshape
@@ -621,6 +624,14 @@ class Tensor(Conveniences, Node):
 _UFUNC_OPS = {np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "div",
               np.power: "pow", np.matmul: "matmul", np.negative: "neg", np.absolute: "abs",
               np.exp: "exp", np.log: "log", np.tanh: "tanh"}
+
+
+def _refuse_graph_operand(value, what: str) -> None:
+    """An in-place write would drop the graph of a value that requires grad: say so."""
+    if isinstance(value, Tensor) and value.requires_grad and _State.grad_enabled:
+        raise RuntimeError(f"{what}: the value written requires grad, and an in-place write would drop its "
+                           "gradient; minigrad records no in-place ops: build the result with "
+                           "minigrad.cat / stack / where, or write under no_grad() if no gradient is wanted")
 
 
 def _index(index):
