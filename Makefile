@@ -52,3 +52,9 @@ bench: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) site $(OUT) .pytest_cache .hypothesis
+
+# Execute every docs page's notebook (generated from the page, as the site's download
+# links are) top to bottom in a Jupyter kernel.
+.PHONY: notebooks
+notebooks: $(VENV)/.installed
+	$(BIN)/python -m pytest -q tests/test_notebooks.py

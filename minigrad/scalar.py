@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from .autograd import FREED, Node, _State, backward as _backward_roots, check_finite
+from .autograd import FREED, Node, _State, backward as _backward_roots, check_finite, no_grad, reverse_pass
 from .registry import REGISTRY, primitive
 
 __all__ = ["Value"]
@@ -202,7 +202,19 @@ class Value(Node):
         >>> a = Value(2.0); b = a.tanh(); b.backward(); round(a.grad, 4)
         0.0707
         """
-        _backward_roots([self], [None], retain_graph, create_graph)
+        if create_graph:
+            return _backward_roots([self], [None], retain_graph, create_graph)
+        seed = self._seed(None, "backward")
+        walked = []
+        with no_grad():  # the plain case in one loop: every Value keeps its gradient
+            for node, g, _ in reverse_pass(self, seed):
+                node.grad = node.grad + g
+                walked.append(node)
+        if not retain_graph:  # free the graph once the whole walk succeeded (inline: 10^6 nodes)
+            for node in walked:
+                if node._op is not None:
+                    node._a = node._b = None
+                    node._op = FREED
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""

@@ -33,6 +33,8 @@ from pathlib import Path
 from IPython.core.magic import register_cell_magic
 from IPython.display import HTML, Markdown, display
 
+get_ipython().run_line_magic("matplotlib", "inline")   # figures display as images
+
 _here = Path.cwd()
 for _d in (_here, *_here.parents):
     if (_d / "examples" / "linear_regression.py").is_file() and (_d / "minigrad").is_dir():
