@@ -359,11 +359,9 @@ def reverse_pass(roots, seeds, free_graph: bool = False, record: bool = False,
                 node._free()
 
 
-def _walk(roots: list, seeds: list, retain_graph, create_graph: bool):
-    """The reverse pass of :func:`backward` and :func:`grad`, in the grad mode they need."""
-    retain = create_graph if retain_graph is None else retain_graph
-    with enable_grad() if create_graph else no_grad():
-        yield from reverse_pass(roots, seeds, free_graph=not retain, create_graph=create_graph)
+def _mode(create_graph: bool) -> _Switch:
+    """The grad mode a backward pass runs in: recording only to build a graph of gradients."""
+    return enable_grad() if create_graph else no_grad()
 
 
 def _as_list(x) -> list:
@@ -388,9 +386,11 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     if len(given) != len(roots):
         raise ValueError(f"backward: {len(roots)} tensors but {len(given)} grad_tensors")
     seeds = [root._seed(g, "backward") for root, g in zip(roots, given)]
-    for node, g, _ in _walk(roots, seeds, retain_graph, create_graph):
-        if node._op is None or node._retains_grad:
-            node._accumulate(g, create_graph)
+    free = not (create_graph if retain_graph is None else retain_graph)
+    with _mode(create_graph):
+        for node, g, _ in reverse_pass(roots, seeds, free_graph=free, create_graph=create_graph):
+            if node._op is None or node._retains_grad:
+                node._accumulate(g, create_graph)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bool = False,
@@ -421,9 +421,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
     seeds = [out._seed(g, "grad") for out, g in zip(outs, given)]
     wanted = set(ins)
     found: dict = {}
-    for node, g, _ in _walk(outs, seeds, retain_graph, create_graph):
-        if node in wanted:
-            found[node] = g
+    free = not (create_graph if retain_graph is None else retain_graph)
+    with _mode(create_graph):
+        for node, g, _ in reverse_pass(outs, seeds, free_graph=free, create_graph=create_graph):
+            if node in wanted:
+                found[node] = g
     result = []
     for i, x in enumerate(ins):
         if x not in found:

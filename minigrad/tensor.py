@@ -67,16 +67,23 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
     [3.0, 6.0]
     """
     spec = REGISTRY[name]
-    a0 = operands[0]
-    if len(operands) == 1 or (len(operands) == 2 and isinstance(a0, Tensor) and isinstance(operands[1], Tensor)
-                              and a0._data.dtype == operands[1]._data.dtype):
-        dtype = None  # the common case, decided without the general rule
-    else:
+    dtype = None  # the common cases need no cast, and are decided without the general rule:
+    if len(operands) == 2:  # two tensors of one dtype, or a float tensor and a Python number
+        a, b = operands
+        if isinstance(a, Tensor):
+            if not (isinstance(b, Tensor) and a._data.dtype == b._data.dtype
+                    or type(b) in (int, float) and a._data.dtype.kind == "f"):
+                dtype = result_type(a, b)
+        elif not (type(a) in (int, float) and isinstance(b, Tensor) and b._data.dtype.kind == "f"):
+            dtype = result_type(a, b)
+    elif len(operands) > 2:
         dtype = result_type(*operands)
-    parents, arrays, requires_grad = [], [], False
+    parents, arrays, requires_grad, like = [], [], False, dtype
     for x in operands:
-        if not isinstance(x, Tensor):
-            x = _operand(x, dtype if dtype is not None else a0.dtype)
+        if not isinstance(x, Tensor):  # a constant: a leaf of the op's dtype
+            if like is None:
+                like = next(o._data.dtype for o in operands if isinstance(o, Tensor))
+            x = _operand(x, like)
         a = x._data
         if dtype is not None and a.dtype != dtype:
             a = a.astype(dtype)
@@ -93,11 +100,11 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
         raise _op_error(name, arrays, err) from None
     if _State.anomaly:
         check_finite(data, "forward", name, [a.shape for a in arrays])
-    out = _make(data if type(data) is np.ndarray else np.asarray(data))
+    out = _init(_new(Tensor), data if type(data) is np.ndarray else np.asarray(data))
     out._scope = _State.scope
     if requires_grad and _State.grad_enabled:
         out.requires_grad, out._parents, out._op, out._kwargs = True, tuple(parents), spec, kwargs
-        out._saved = tuple(p._vc[0] for p in parents)  # versions, to catch later in-place edits
+        out._saved = tuple([p._vc[0] for p in parents])  # versions, to catch later in-place edits
     return out
 
 

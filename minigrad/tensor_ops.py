@@ -61,11 +61,14 @@ def broadcast_axes(grad_shape: tuple, shape: tuple) -> tuple:
     (1,)
     """
     lead = len(grad_shape) - len(shape)
-    if lead < 0 or any(n != 1 and n != grad_shape[lead + i] for i, n in enumerate(shape)):
-        raise ShapeError(f"internal error: a gradient of shape {tuple(grad_shape)} does not fit its "
-                         f"operand of shape {tuple(shape)} (shape {tuple(shape)} does not broadcast to it)")
-    stretched = tuple(lead + i for i, n in enumerate(shape) if n == 1 and grad_shape[lead + i] != 1)
-    return tuple(range(lead)) + stretched
+    axes = list(range(lead))
+    for i, n in enumerate(shape):
+        if lead < 0 or n != grad_shape[lead + i]:
+            if lead < 0 or n != 1:
+                raise ShapeError(f"internal error: a gradient of shape {tuple(grad_shape)} does not fit its "
+                                 f"operand of shape {tuple(shape)} (which does not broadcast to it)")
+            axes.append(lead + i)  # a size-1 axis that broadcasting stretched
+    return tuple(axes)
 
 
 def sum_to_shape(grad, shape: tuple):
@@ -96,7 +99,9 @@ def _unreduce(g, x, axis):
 
 def _mT(x):
     """Swap the last two axes (a matrix transpose over any batch axes)."""
-    return call("transpose", x, axes=tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2))
+    if isinstance(x, Node):
+        return call("transpose", x, axes=tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2))
+    return x.swapaxes(-1, -2)
 
 
 # ------------------------------------------------------------------ element-wise
@@ -129,18 +134,16 @@ def div(a, b):
 # d a^b/da = b a^(b-1), taken as 0 at a = b = 0 (as PyTorch: no 0 * inf = NaN);
 #   adding [a == 0 and b == 0] to the exponent makes that term b * a^0 = 0 without a branch.
 # d a^b/db = a^b ln a, taken as 0 where a == 0 and b >= 0 (ln is fed 1 there).
-def _power(a, b):
-    """``a ** b``; on arrays, with IEEE inf/nan and no warning (0 ** -0.5 = inf, as PyTorch)."""
-    if isinstance(a, Node) or isinstance(b, Node):
-        return a ** b
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return a ** b
+def _dpow_da(g, a, b, out):
+    if _raw(b).ndim == 0 and _raw(b) != 0:  # the usual x ** 2: no mask needed
+        return g * b * a ** (b - 1)
+    return g * b * a ** (b - 1 + ((_raw(a) == 0) & (_raw(b) == 0)))
 
 
-@primitive("pow", "tensor", lambda g, a, b, out: g * b * _power(a, b - 1 + ((_raw(a) == 0) & (_raw(b) == 0))),
+@primitive("pow", "tensor", _dpow_da,
                             lambda g, a, b, out: g * out * call("log", a + (_raw(a) == 0) * (_raw(b) >= 0)))
 def pow_(a, b):
-    return _power(a, b)
+    return a ** b  # IEEE results (0 ** -0.5 = inf), as PyTorch; NumPy may warn
 
 
 @primitive("neg", "tensor", lambda g, x, out: -g)            # d(-x)/dx = -1
@@ -155,14 +158,12 @@ def abs_(x):
 
 @primitive("exp", "tensor", lambda g, x, out: g * out, floats=True)  # d e^x/dx = e^x: reuse out
 def exp(x):
-    with np.errstate(over="ignore"):  # overflow is inf, as in PyTorch; detect_anomaly reports it
-        return np.exp(x)
+    return np.exp(x)  # overflow is inf, as in PyTorch; detect_anomaly reports it
 
 
 @primitive("log", "tensor", lambda g, x, out: g / x, floats=True)    # d ln x/dx = 1/x
 def log(x):
-    with np.errstate(divide="ignore", invalid="ignore"):  # log 0 = -inf, log(-1) = nan, as torch
-        return np.log(x)
+    return np.log(x)  # log 0 = -inf, log(-1) = nan, as PyTorch (NumPy warns)
 
 
 @primitive("tanh", "tensor", lambda g, x, out: g * (1 - out * out), floats=True)  # 1 - tanh^2
@@ -223,8 +224,12 @@ def max_(x, axis=None, keepdims=False):
 def logsumexp(x, axis=None, keepdims=False):
     m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # -inf over an empty axis
     m = np.where(np.isfinite(m), m, 0)  # rows of -inf stay -inf instead of becoming nan
-    with np.errstate(divide="ignore"):  # log 0 = -inf: an empty sum, or all -inf
-        s = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m  # shift by the max: no overflow
+    total = np.exp(x - m).sum(axis=axis, keepdims=True)  # shifted by the max: no overflow
+    if total.all():
+        s = np.log(total) + m
+    else:  # log 0 = -inf: an empty sum, or a row of -inf
+        with np.errstate(divide="ignore"):
+            s = np.log(total) + m
     return s if keepdims else s.reshape([n for i, n in enumerate(s.shape) if axis is not None and i not in axis])
 
 
@@ -291,6 +296,8 @@ def transpose(x, axes):
 
 @primitive("expand", "tensor", lambda g, x, out, shape: sum_to_shape(g, x.shape))  # the broadcast undone
 def expand(x, shape):
+    if x.size == 1:  # a total's gradient, the common case: one fill, no broadcasting machinery
+        return np.full(shape, x.reshape(()), dtype=x.dtype)
     return np.broadcast_to(x, shape)
 
 

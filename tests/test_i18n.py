@@ -1,0 +1,531 @@
+"""The Chinese edition (中文版): every English page ``docs/x.md`` has a twin ``docs/x.zh.md``.
+
+Source checks (fast, no build):
+
+- every English page has a twin, and every twin has an English page;
+- a twin runs the SAME code: its code blocks (fenced blocks, ``:::`` API directives and
+  ``--8<--`` includes) equal the English page's, in order — numbers and figures on both
+  pages come from one program;
+- a twin has the same section anchors (``## 标题 {#english-slug}``), so links with ``#...``
+  and the language selector land on the same section in both languages;
+- a twin is Chinese prose: the share of Han characters among the letters of its prose
+  (code, math, links and inline code left out) is high, and it copies no English sentence;
+- terms follow the glossary (d2l-zh's choices), not a synonym of them;
+- every navigation title has a Chinese translation in mkdocs.yml.
+
+Site checks (on a built site): every page has a ``/zh/`` twin, the language selector links
+each page to its twin both ways, and a search for 交叉熵 or 小批量随机梯度下降 finds its pages,
+through the built index and in Chromium, typed into Material's search box.
+
+Re-syncing twins after the English pages changed: ``python tests/test_i18n.py sync``
+copies every English code block into its twin (when the block counts agree) and sets the
+heading anchors; ``python tests/test_i18n.py diff`` only reports what differs.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,}|~{3,})(?P<rest>.*)$")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s*\{#(?P<id>[\w.-]+)\})?\s*$")
+_PLACEHOLDER = re.compile(r"^(?P<indent>[ \t]*)@@CODE@@\s*$")
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+# ---- page parsing --------------------------------------------------------------------------
+
+def english_pages() -> list[str]:
+    return sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")
+                  if not p.name.endswith(".zh.md") and "hooks" not in p.relative_to(DOCS).parts)
+
+
+def twin(page: str) -> str:
+    return page[:-3] + ".zh.md"
+
+
+def code_blocks(text: str) -> list[tuple[int, int, str, list[str]]]:
+    """(first line, line after the block, indent, dedented lines) of every piece of code.
+
+    Pieces: fenced blocks (fence lines included), ``:::`` mkdocstrings directives with their
+    indented options, ``--8<--`` include lines, and ``@@CODE@@`` placeholders (a draft twin's
+    "the English block goes here"; their lines are empty).
+    """
+    lines = text.split("\n")
+    out, i = [], 0
+    while i < len(lines):
+        line = lines[i]
+        m = _FENCE.match(line)
+        if m:
+            indent, ticks = m["indent"], m["ticks"]
+            j = i + 1
+            while j < len(lines) and not (lines[j].strip().startswith(ticks)
+                                          and lines[j].strip().strip(ticks[0]) == ""):
+                j += 1
+            body = lines[i:j + 1]
+            out.append((i, j + 1, indent, [l[len(indent):] if l.startswith(indent) else l.strip() for l in body]))
+            i = j + 1
+            continue
+        p = _PLACEHOLDER.match(line)
+        if p:
+            out.append((i, i + 1, p["indent"], []))
+        elif line.startswith(":::"):
+            j = i + 1
+            while j < len(lines) and lines[j].startswith((" ", "\t")) and lines[j].strip():
+                j += 1
+            out.append((i, j, "", lines[i:j]))
+            i = j
+            continue
+        elif line.strip().startswith("--8<--"):
+            indent = line[:len(line) - len(line.lstrip())]
+            out.append((i, i + 1, indent, [line.strip()]))
+        i += 1
+    return out
+
+
+def prose(text: str) -> str:
+    """The page without its code pieces (blank lines left in their place)."""
+    lines = text.split("\n")
+    for start, stop, _, _ in code_blocks(text):
+        for k in range(start, stop):
+            lines[k] = ""
+    return "\n".join(lines)
+
+
+def headings(text: str) -> list[tuple[int, str, str | None]]:
+    """(level, text, explicit id or None) of every heading outside code."""
+    out = []
+    for line in prose(text).split("\n"):
+        m = _HEADING.match(line)
+        if m:
+            out.append((len(m["hashes"]), m["text"], m["id"]))
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def heading_ids(page: str) -> tuple[tuple[int, str], ...]:
+    """(level, anchor) of the ## and deeper headings of a page, as Python-Markdown makes them."""
+    import markdown
+
+    md = markdown.Markdown(extensions=["toc", "attr_list", "admonition", "md_in_html", "tables",
+                                       "pymdownx.details", "pymdownx.tabbed"],
+                           extension_configs={"pymdownx.tabbed": {"alternate_style": True}})
+    # math would be mangled by the plain Markdown parser but never sits in a heading's id
+    md.convert(prose((DOCS / page).read_text(encoding="utf-8")))
+
+    def walk(tokens):
+        for t in tokens:
+            yield t["level"], t["id"]
+            yield from walk(t["children"])
+    return tuple((lvl, i) for lvl, i in walk(md.toc_tokens) if lvl >= 2)
+
+
+_STRIP = [
+    (re.compile(r"\$\$.*?\$\$", re.S), " "),           # display math
+    (re.compile(r"(?<!\\)\$[^$\n]+\$"), " "),           # inline math
+    (re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]", re.S), " "),
+    (re.compile(r"`[^`\n]*`"), " "),                    # inline code
+    (re.compile(r"\]\([^)]*\)"), "]"),                  # link targets
+    (re.compile(r"https?://\S+"), " "),
+    (re.compile(r"<[^>\n]+>"), " "),                    # HTML tags
+    (re.compile(r"\{[#.:][^}\n]*\}"), " "),             # attribute lists, heading anchors
+    (re.compile(r'^\s*(?:!!!|\?\?\?\+?|===)\s*[\w-]*', re.M), " "),  # admonition / tab markers
+]
+
+
+def han_share(text: str) -> tuple[float, int, int]:
+    """Han characters / (Han characters + Latin letters) in the prose of a page."""
+    s = prose(text)
+    for pattern, repl in _STRIP:
+        s = pattern.sub(repl, s)
+    han = len(HAN.findall(s))
+    latin = len(re.findall(r"[A-Za-z]", s))
+    return (han / (han + latin) if han + latin else 0.0), han, latin
+
+
+def english_sentences(text: str) -> set[str]:
+    """Long English sentences of a page's prose (to catch a paragraph left untranslated)."""
+    s = prose(text)
+    for pattern, repl in _STRIP[:4]:
+        s = pattern.sub(repl, s)
+    found = set()
+    for sentence in re.split(r"(?<=[.!?:;])\s+|\n\s*\n", s):
+        sentence = " ".join(sentence.split())
+        if len(sentence) >= 60 and not HAN.search(sentence) and len(re.findall(r"[A-Za-z]+", sentence)) >= 9:
+            found.add(sentence)
+    return found
+
+
+# ---- syncing a twin with its English page --------------------------------------------------
+
+def sync_text(english: str, chinese: str, en_ids: tuple | None = None) -> tuple[str, list[str]]:
+    """The twin with the English page's code pieces put in place of its own, in order.
+
+    Headings of level >= 2 without an explicit ``{#id}`` get the id of the English heading at
+    the same position. Returns (new text, problems); nothing is changed when the number of code
+    pieces or headings differs (the problems say so).
+    """
+    problems = []
+    en_blocks, zh_blocks = code_blocks(english), code_blocks(chinese)
+    if len(en_blocks) != len(zh_blocks):
+        problems.append(f"{len(en_blocks)} code pieces in English, {len(zh_blocks)} in the twin")
+        return chinese, problems
+    lines = chinese.split("\n")
+    for (start, stop, indent, _), (_, _, _, en_lines) in reversed(list(zip(zh_blocks, en_blocks))):
+        lines[start:stop] = [(indent + l) if l else l for l in en_lines]
+    text = "\n".join(lines)
+    if en_ids is not None:
+        zh_heads = [(i, h) for i, h in enumerate(text.split("\n"))]
+        prose_lines = prose(text).split("\n")
+        targets = [k for k, line in enumerate(prose_lines) if (m := _HEADING.match(line)) and len(m["hashes"]) >= 2]
+        if len(targets) != len(en_ids):
+            problems.append(f"{len(en_ids)} section headings in English, {len(targets)} in the twin")
+        else:
+            out = text.split("\n")
+            for k, (lvl, anchor) in zip(targets, en_ids):
+                m = _HEADING.match(out[k])
+                if len(m["hashes"]) != lvl:
+                    problems.append(f"heading '{m['text']}' is level {len(m['hashes'])}, English level {lvl}")
+                if not m["id"]:
+                    out[k] = f"{m['hashes']} {m['text']} {{#{anchor}}}"
+            text = "\n".join(out)
+        del zh_heads
+    return text, problems
+
+
+def block_diff(page: str) -> list[str]:
+    """How the code pieces of a twin differ from its English page's (empty: none)."""
+    en = code_blocks((DOCS / page).read_text(encoding="utf-8"))
+    zh = code_blocks((DOCS / twin(page)).read_text(encoding="utf-8"))
+    out = []
+    if len(en) != len(zh):
+        out.append(f"{len(en)} code pieces in English, {len(zh)} in the twin")
+    for k, (a, b) in enumerate(zip(en, zh)):
+        if a[3] != b[3]:
+            first = next((x, y) for x, y in zip(a[3] + [""] * len(b[3]), b[3] + [""] * len(a[3])) if x != y)
+            out.append(f"piece {k + 1} (English line {a[0] + 1}, twin line {b[0] + 1}) differs: "
+                       f"{first[0][:70]!r} vs {first[1][:70]!r}")
+    return out
+
+
+# ---- source tests --------------------------------------------------------------------------
+
+PAGES = english_pages()
+
+
+def test_every_english_page_has_a_chinese_twin_and_back():
+    assert len(PAGES) >= 10 and "index.md" in PAGES
+    missing = [p for p in PAGES if not (DOCS / twin(p)).is_file()]
+    assert not missing, f"pages without a Chinese twin: {missing}"
+    orphans = [p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.zh.md")
+               if not p.with_name(p.name[:-6] + ".md").is_file()]
+    assert not orphans, f"Chinese pages without an English page: {orphans}"
+
+
+def test_code_pieces_are_found():
+    text = ('# T\n\n```python exec="on"\nprint(1)\n```\n\n!!! note "n"\n\n    ```bash\n    ls\n    ```\n\n'
+            '::: minigrad.Value\n    options:\n      x: 1\n\n--8<-- "a.py"\n\n    @@CODE@@\n')
+    pieces = code_blocks(text)
+    assert [p[3] for p in pieces] == [['```python exec="on"', "print(1)", "```"], ["```bash", "ls", "```"],
+                                      ["::: minigrad.Value", "    options:", "      x: 1"], ['--8<-- "a.py"'], []]
+    assert prose(text).count("print") == 0 and "# T" in prose(text)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_twin_runs_the_same_code(page):
+    if not (DOCS / twin(page)).is_file():
+        pytest.skip("no twin (reported by the twin test)")
+    problems = block_diff(page)
+    assert not problems, (f"{twin(page)} is out of sync with {page} (run 'python tests/test_i18n.py sync'):\n  "
+                          + "\n  ".join(problems))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_twin_has_the_same_section_anchors(page):
+    if not (DOCS / twin(page)).is_file():
+        pytest.skip("no twin")
+    assert heading_ids(twin(page)) == heading_ids(page)
+
+
+def test_han_share_tells_chinese_from_english():
+    english = (DOCS / "index.md").read_text(encoding="utf-8")
+    assert han_share(english)[0] < 0.02
+    assert han_share("这是一段中文说明，其中提到 `minigrad.tensor` 和 softmax 回归。\n")[0] > 0.6
+    assert english_sentences(english)  # the English home page has sentences to find
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_twin_is_chinese_prose(page):
+    path = DOCS / twin(page)
+    if not path.is_file():
+        pytest.skip("no twin")
+    text = path.read_text(encoding="utf-8")
+    share, han, latin = han_share(text)
+    assert han >= 30 and share >= 0.5, (f"{twin(page)}: only {share:.0%} of the prose letters are Chinese "
+                                        f"({han} Han, {latin} Latin): an English copy?")
+    copied = english_sentences(text) & english_sentences((DOCS / page).read_text(encoding="utf-8"))
+    assert not copied, f"{twin(page)} keeps English sentences: {sorted(copied)[:3]}"
+
+
+# d2l-zh's term -> synonyms a translator might reach for (and must not: one term, one word)
+GLOSSARY_NOT = {
+    "小批量": ["小批次", "迷你批", "微批量"],
+    "批量大小": ["批次大小", "批大小", "批尺寸"],
+    "学习率": ["学习速率"],
+    "独热编码": ["独热码", "单热编码", "一位有效编码"],
+    "反向传播": ["反向传递", "逆向传播"],
+    "计算图": ["运算图", "计算图谱"],
+    "最大似然估计": ["极大似然"],
+    "雅可比": ["雅克比", "雅各比"],
+    "过拟合": ["过度拟合"],
+    "准确率": ["准确度", "精确度"],
+    "数值稳定性": ["数值稳定度"],
+    "交叉熵": ["交叉墒"],
+    "张量": ["张亮"],
+    "梯度": ["斜率向量"],
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_twin_uses_the_glossary_terms(page):
+    path = DOCS / twin(page)
+    if not path.is_file():
+        pytest.skip("no twin")
+    text = prose(path.read_text(encoding="utf-8"))
+    wrong = [f"{bad} (say {good})" for good, bads in GLOSSARY_NOT.items() for bad in bads if bad in text]
+    assert not wrong, f"{twin(page)}: {wrong}"
+
+
+def _mkdocs_yaml() -> dict:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV, !!python/...: not needed here
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+
+def _nav_titles(nav) -> list[str]:
+    out = []
+    for item in nav or []:
+        if isinstance(item, dict):
+            for title, value in item.items():
+                out.append(title)
+                if isinstance(value, list):
+                    out.extend(_nav_titles(value))
+    return out
+
+
+def test_every_navigation_title_is_translated():
+    config = _mkdocs_yaml()
+    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    zh = next(lang for lang in i18n["languages"] if lang["locale"] == "zh")
+    titles = _nav_titles(config.get("nav"))
+    assert titles, "no nav in mkdocs.yml"
+    missing = [t for t in titles if t not in zh.get("nav_translations", {})]
+    assert not missing, f"navigation titles without a Chinese translation (i18n nav_translations): {missing}"
+    untranslated = [t for t, v in zh["nav_translations"].items() if not HAN.search(v) and t not in ("Fashion-MNIST",)]
+    assert not untranslated, untranslated
+
+
+# ---- built site ----------------------------------------------------------------------------
+
+def _complete(site: Path) -> bool:
+    return (site / "sitemap.xml").is_file() and (site / "search" / "search_index.json").is_file() \
+        and (site / "zh" / "index.html").is_file()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The built site: MINIGRAD_DOCS_SITE, or the one test_docs.py built in this session, or a new build."""
+    given = os.environ.get("MINIGRAD_DOCS_SITE")
+    if given:
+        return Path(given)
+    # test_docs.py (run before this file) builds into <basetemp>/site<N>; one build is enough
+    for earlier in sorted(tmp_path_factory.getbasetemp().glob("site*")):
+        if _complete(earlier):
+            return earlier
+    if not (ROOT / "docs/assets/katex/katex.min.js").exists():
+        pytest.fail("KaTeX is missing from docs/assets/katex: run 'sh scripts/fetch-katex.sh' (make test does)")
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                            cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    return out
+
+
+def _url(page: str) -> str:
+    """Site path of a page: index.md -> '', concepts/graphs.md -> 'concepts/graphs/'."""
+    stem = page[:-3]
+    if stem == "index":
+        return ""
+    return (stem[:-len("index")] if stem.endswith("/index") else stem + "/")
+
+
+def _selector_links(html: str, base: str) -> dict[str, str]:
+    """hreflang -> absolute path of the language selector's links on a page."""
+    links = {}
+    for m in re.finditer(r"<a\b[^>]*>", html):
+        tag = m.group(0)
+        lang = re.search(r'hreflang="([^"]+)"', tag)
+        href = re.search(r'href="([^"]*)"', tag)
+        if lang and href and "md-select__link" in tag:
+            links[lang.group(1)] = urlparse(urljoin(base, href.group(1))).path
+    return links
+
+
+def test_every_page_has_a_built_twin_and_the_selector_links_both_ways(site):
+    problems = []
+    for page in PAGES:
+        en, zh = "/" + _url(page), "/zh/" + _url(page)
+        en_html, zh_html = site / en.lstrip("/") / "index.html", site / zh.lstrip("/") / "index.html"
+        if not (en_html.is_file() and zh_html.is_file()):
+            problems.append(f"{page}: {en} or {zh} not built")
+            continue
+        to_zh = _selector_links(en_html.read_text(encoding="utf-8"), en).get("zh")
+        to_en = _selector_links(zh_html.read_text(encoding="utf-8"), zh).get("en")
+        if to_zh != zh:
+            problems.append(f"{en}: selector's 中文 goes to {to_zh}, not {zh}")
+        if to_en != en:
+            problems.append(f"{zh}: selector's English goes to {to_en}, not {en}")
+        if 'lang="zh"' not in zh_html.read_text(encoding="utf-8")[:400]:
+            problems.append(f"{zh}: not marked lang=zh")
+    assert not problems, "\n".join(problems)
+
+
+# the term, and a page it must find (the pages that explain it)
+SEARCHES = {"交叉熵": "zh/derivations/softmax/", "小批量随机梯度下降": "zh/concepts/linear-model/"}
+
+
+def _index_search(index: dict, query: str) -> set[str]:
+    """Pages (locations without #) whose index entry holds every segment of the query, the way
+    Material's search worker segments a Chinese query: greedily, by tokens found in the index."""
+    separator = re.compile(index["config"]["separator"].replace("\\u200b", "\u200b").replace("\\u3000", "\u3000"))
+    tokens_by_doc = [(d["location"].split("#")[0], {t.lower() for t in separator.split(d["title"] + " " + d["text"]) if t})
+                     for d in index["docs"]]
+    vocabulary = set().union(*(t for _, t in tokens_by_doc))
+    segments, i = [], 0
+    while i < len(query):
+        j = max((j for j in range(i + 1, len(query) + 1) if query[i:j] in vocabulary), default=None)
+        if j is None:
+            return set()
+        segments.append(query[i:j])
+        i = j
+    pages: dict[str, set] = {}
+    for loc, toks in tokens_by_doc:
+        pages.setdefault(loc, set()).update(toks)
+    return {loc for loc, toks in pages.items() if all(s in toks for s in segments)}
+
+
+@pytest.mark.parametrize("term,page", SEARCHES.items())
+def test_chinese_term_is_found_in_the_search_index(site, term, page):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert "\u200b" in index["config"]["separator"] or "u200b" in index["config"]["separator"]
+    found = _index_search(index, term)
+    assert page in found, f"{term}: found {sorted(found)[:8]}"
+    assert not _index_search(index, "不存在的词汇组合喵")  # the emulation can say no
+
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def zh_server(site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.mark.browser
+def test_search_box_finds_chinese_terms(site, zh_server):
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed (make test installs Debian's chromium)")
+        pytest.skip("Chromium is not installed; 'make test' installs it")
+    from playwright.sync_api import sync_playwright
+
+    errors = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(zh_server + "zh/")
+            for term, expected in SEARCHES.items():
+                page.click("label.md-search__icon, label[for='__search']")
+                box = page.locator("input.md-search__input")
+                box.fill("")
+                box.type(term, delay=20)
+                page.wait_for_selector(".md-search-result__item", timeout=15000)
+                page.wait_for_timeout(300)
+                hrefs = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+                assert any(urlparse(h).path == "/" + expected for h in hrefs), (term, hrefs[:10])
+                page.keyboard.press("Escape")
+        finally:
+            browser.close()
+    assert not errors, errors
+
+
+# ---- command line: re-sync the twins -------------------------------------------------------
+
+def main(argv: list[str]) -> int:
+    what = argv[1] if len(argv) > 1 else "diff"
+    only = argv[2:]
+    bad = 0
+    for page in PAGES:
+        if only and page not in only and twin(page) not in only:
+            continue
+        path = DOCS / twin(page)
+        if not path.is_file():
+            print(f"MISSING  {twin(page)}")
+            bad += 1
+            continue
+        if what == "sync":
+            text = path.read_text(encoding="utf-8")
+            new, problems = sync_text((DOCS / page).read_text(encoding="utf-8"), text, heading_ids(page))
+            if new != text:
+                tmp = path.with_suffix(".md.tmp")
+                tmp.write_text(new, encoding="utf-8")
+                tmp.replace(path)
+                heading_ids.cache_clear()
+                print(f"SYNCED   {twin(page)}")
+            for p in problems:
+                print(f"PROBLEM  {twin(page)}: {p}")
+                bad += 1
+        diff = block_diff(page)
+        if heading_ids(twin(page)) != heading_ids(page):
+            en_ids, zh_ids = heading_ids(page), heading_ids(twin(page))
+            diff.append(f"anchors differ: only English {sorted(set(en_ids) - set(zh_ids))[:4]}, "
+                        f"only twin {sorted(set(zh_ids) - set(en_ids))[:4]}")
+        share = han_share(path.read_text(encoding="utf-8"))[0]
+        for d in diff:
+            print(f"DIFF     {twin(page)}: {d}")
+        bad += bool(diff)
+        if not diff:
+            print(f"ok       {twin(page)}  ({share:.0%} Chinese)")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
