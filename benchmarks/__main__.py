@@ -131,9 +131,26 @@ def checkout(folder: Path) -> dict:
     return info
 
 
+def paired(num: list, den: list) -> list:
+    """Ratios of runs made in the same round of the interleaving (close in time, so under
+    the same load), one list per process.
+
+    Examples
+    --------
+    >>> paired([[2.0, 4.0]], [[1.0, 1.0]])
+    [[2.0, 4.0]]
+    """
+    return [[a / b for a, b in zip(pa, pb)] for pa, pb in zip(num, den)]
+
+
 def aggregate(reports: list) -> dict:
-    """Combine the child reports of one comparison: per engine, the median over processes
-    of the per-process medians, the spread, and ratios formed inside each process."""
+    """Combine the child reports of one comparison.
+
+    Per engine: the median over processes of the per-process median time, with the
+    lowest and highest; ratios are taken run by run against the run of the limit (or
+    of the baseline) in the same round, their median per process, then the median
+    over processes.
+    """
     first = reports[0]
     limit = first["limit"]
     rows = []
@@ -143,21 +160,19 @@ def aggregate(reports: list) -> dict:
             continue
         per = [r["samples"][name] for r in reports]
         row = {"engine": name, "time": summarize(per), "limit": name == limit,
-               "ratio": summarize([[statistics.median(p) / statistics.median(r["samples"][limit])]
-                                   for p, r in zip(per, reports)])}
-        if name.startswith(BASELINE):
-            pass
-        elif name.startswith("minigrad") and name.replace("minigrad", BASELINE, 1) in first["samples"]:
+               "ratio": summarize(paired(per, [r["samples"][limit] for r in reports])), "samples": per}
+        if name.startswith("minigrad") and not name.startswith(BASELINE) \
+                and name.replace("minigrad", BASELINE, 1) in first["samples"]:
             base = name.replace("minigrad", BASELINE, 1)
-            # after / before, per process: < 1 means this checkout is faster than the baseline
-            row["vs_baseline"] = summarize([[statistics.median(p) / statistics.median(r["samples"][base])]
-                                            for p, r in zip(per, reports)])
+            # after / before: below 1 means this checkout is faster than the baseline
+            row["vs_baseline"] = summarize(paired(per, [r["samples"][base] for r in reports]))
         rows.append(row)
     return {"id": first["comparison"], "title": first["title"], "unit": first["unit"],
             "repeats_per_process": first["repeats"], "processes": len(reports), "rows": rows}
 
 
 def evaluate_targets(comparisons: dict) -> list:
+    """Each target of :data:`benchmarks.workloads.TARGETS` that was measured, and whether it is met."""
     from .workloads import TARGETS
 
     out = []
@@ -170,9 +185,8 @@ def evaluate_targets(comparisons: dict) -> list:
             continue
         if den == "limit":
             value = rows[num]["ratio"]
-        else:  # per process: numerator median / denominator median
-            per = [a / b for a, b in zip(rows[num]["time"]["per_process"], rows[den]["time"]["per_process"])]
-            value = {"median": statistics.median(per), "low": min(per), "high": max(per), "per_process": per}
+        else:  # run by run, as the ratios to the limit
+            value = summarize(paired(rows[num]["samples"], rows[den]["samples"]))
         met = value["median"] >= threshold if op == ">=" else value["median"] <= threshold
         out.append({"comparison": cid, "text": text, "value": value, "op": op, "threshold": threshold, "met": met})
     return out
@@ -287,8 +301,9 @@ def main(argv=None) -> dict:
             "threads": dict(ONE_THREAD),
             "recursion_limit": one["recursion_limit"],
             "warmup": "none (quick mode)" if args.quick else "one untimed run per engine per process",
-            "statistic": "median over processes of the per-process median; spread = lowest–highest per-process "
-                         "median; ratios formed inside each process",
+            "statistic": "time: median over processes of the per-process median, spread = lowest–highest "
+                         "per-process median; ratios: run by run against the limit's (or baseline's) run of "
+                         "the same round, median per process, then median (lowest–highest) over processes",
         },
         "comparisons": list(comparisons.values()),
         "targets": evaluate_targets(comparisons),

@@ -5,8 +5,8 @@ fresh Python processes, one after another (``--processes``, three by default). I
 each process every engine of the comparison runs *interleaved* (A B C, B C A, C A B, ...)
 so a burst of load on a shared machine hits all engines alike. Per process we take the
 median over its repetitions; the report gives the median of those per-process medians
-and their spread (lowest and highest), and the same for every ratio, which is always
-formed *inside* one process (engine median / limit median of that process).
+and their spread (lowest and highest). Ratios are formed run by run, between runs of the
+same round (close in time, so under the same load), then summarised the same way.
 
 Settings every child process uses (and records in the results):
 

@@ -154,7 +154,7 @@ def w1_mlp(impls, quick, peers):
     else:
         engines += [Engine(f"micrograd, gc {s}", lambda: None, skip=NO_MICROGRAD) for s in ("on", "off")]
     title = f"W1 MLP 2-16-16-1, one SGD step on {len(X)} points (two moons)"
-    return title, "step", engines, 1 if quick else 5
+    return title, "step", engines, 1 if quick else 7
 
 
 def _chain(n):
@@ -310,7 +310,7 @@ def w2_linear_regression(impls, quick, peers):
         engines.append(Engine(f"{label}, concise", epoch, units=steps,
                               setup=lambda setup=setup: (reset(), setup())))
     _peer_torch(engines, peers, X, y, batch, lr, state, w0, b0, "MSELoss", steps, reset)
-    return f"W2 linear regression 2→1, batch {batch}, one SGD step", "step", engines, 3 if quick else 9
+    return f"W2 linear regression 2→1, batch {batch}, one SGD step", "step", engines, 3 if quick else 25
 
 
 def mnist_rows(quick: bool):
@@ -368,7 +368,7 @@ def _w3(batch):
                                   setup=lambda setup=setup: (reset(), setup())))
         _peer_torch(engines, peers, X, y, batch, lr, state, w0, b0, "CrossEntropyLoss", steps, reset)
         title = f"W3 softmax regression 784→10, batch {batch:,}, one SGD step ({source})"
-        return title, "step", engines, 3 if quick else 7
+        return title, "step", engines, 3 if quick else 15
     return w3_softmax_regression
 
 

@@ -117,5 +117,5 @@ def test_scalar_and_tensor_engines_train_the_same_softmax_regression():
         for p in [w for row in Ws for w in row] + bs:
             p.data -= lr * p.grad
 
-    np.testing.assert_allclose([[w.data for w in row] for row in Ws], W.numpy(), rtol=1e-10)
-    np.testing.assert_allclose([v.data for v in bs], b.numpy(), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose([[w.data for w in row] for row in Ws], W.detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose([v.data for v in bs], b.detach().numpy(), rtol=1e-10, atol=1e-14)

@@ -473,8 +473,8 @@ def test_search_box_finds_chinese_terms(site, zh_server):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(zh_server + "zh/")
             for term, expected in SEARCHES.items():
-                page.click("label.md-search__icon, label[for='__search']")
                 box = page.locator("input.md-search__input")
+                box.click()
                 box.fill("")
                 box.type(term, delay=20)
                 page.wait_for_selector(".md-search-result__item", timeout=15000)

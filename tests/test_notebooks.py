@@ -18,10 +18,13 @@ spec = importlib.util.spec_from_file_location("notebook_hook", DOCS / "hooks" / 
 hook = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(hook)
 
-# The pages whose notebooks are executed: every page with code except the benchmarks
-# (timings of the whole suite: run by `python -m benchmarks`, not here).
+# The pages whose notebooks are executed: every English page with code except the
+# benchmarks (timings of the whole suite: run by `python -m benchmarks`, not here). The
+# Chinese twins (page.zh.md) carry the same code with translated prose, so running them
+# too would double the time and test nothing new.
 PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")
-               if p.name != "benchmarks.md" and hook.has_code(p.read_text(encoding="utf-8")))
+               if p.name != "benchmarks.md" and not p.name.endswith(".zh.md")
+               and hook.has_code(p.read_text(encoding="utf-8")))
 
 
 def test_pages_with_code_are_found():
@@ -49,3 +52,17 @@ def test_notebook_executes(page):
         live = [o for c in nb.cells if c.cell_type == "code" and "TrainingCurves" in c.source
                 for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
         assert live, "TrainingCurves showed no figure in the notebook"
+
+
+def test_math_delimiters_become_jupyter_dollars():
+    assert hook.dollars(r"a \(x^2\) b \[y\]") == "a $x^2$ b $$y$$"
+
+
+def test_page_gets_a_download_link_to_its_notebook():
+    class File:
+        src_uri, dest_uri = "walkthroughs/x.md", "walkthroughs/x/index.html"
+    page = type("Page", (), {"file": File})()
+    out = hook.on_page_markdown('# X\n\n```python exec="on"\nprint(1)\n```\n', page, {}, None)
+    assert out.startswith("# X") and 'href="../../notebooks/walkthroughs/x.ipynb"' in out
+    assert "notebooks/walkthroughs/x.ipynb" in hook._pending
+    hook._pending.clear()

@@ -50,7 +50,13 @@ def show_output(line, cell):
     result.raise_error()
     text = buf.getvalue()
     if text.strip():
-        display(HTML(text) if line.strip() == "html" else Markdown(text))
+        display(HTML(text) if line.strip() == "html" else Markdown(_dollars(text)))
+
+def _dollars(text):
+    """The site's math delimiters (backslash-parenthesis, backslash-bracket) as Jupyter's $ and $$."""
+    import re
+    text = re.sub(r"\\\\\\[(.+?)\\\\\\]", lambda m: "$$" + m.group(1) + "$$", text, flags=re.S)
+    return re.sub(r"\\\\\\((.+?)\\\\\\)", lambda m: "$" + m.group(1).strip() + "$", text, flags=re.S)
 '''
 
 
@@ -114,8 +120,18 @@ def split_page(markdown: str) -> list[tuple[str, str]]:
     return parts
 
 
+def dollars(text: str) -> str:
+    """Math delimiters as Jupyter's Markdown expects them: \\( \\) -> $ $, \\[ \\] -> $$ $$.
+
+    >>> dollars(r"a \\(x^2\\) b \\[y\\]")
+    'a $x^2$ b $$y$$'
+    """
+    text = re.sub(r"\\\[(.+?)\\\]", lambda m: "$$" + m.group(1) + "$$", text, flags=re.S)
+    return re.sub(r"\\\((.+?)\\\)", lambda m: "$" + m.group(1).strip() + "$", text, flags=re.S)
+
+
 def _clean_prose(text: str) -> str:
-    """Prose cells: turn collapsible blocks into headings, keep the rest as is."""
+    """Prose cells: turn collapsible blocks into headings, math into $ form, keep the rest."""
     out = []
     for line in text.splitlines():
         m = _ADMONITION.match(line.strip())
@@ -123,7 +139,7 @@ def _clean_prose(text: str) -> str:
             out.append(f"**{m['title'] or 'Note'}**")
             continue
         out.append(line[4:] if line.startswith("    ") else line)
-    return "\n".join(out).strip("\n")
+    return dollars("\n".join(out).strip("\n"))
 
 
 def page_to_notebook(markdown: str, src_path: str):
@@ -133,7 +149,9 @@ def page_to_notebook(markdown: str, src_path: str):
 
     parts = split_page(markdown)
     cells = [new_markdown_cell(f"*Generated from `docs/{src_path}` when the minigrad site was built; "
-                               "run it from the root of a minigrad checkout.*"),
+                               "run it from the root of a minigrad checkout.*"
+                               + ("\n\n*由 minigrad 网站构建时从本页生成；请在 minigrad 代码仓库的根目录运行。*"
+                                  if src_path.endswith(".zh.md") else "")),
              new_code_cell(SETUP)]
     for kind, text in parts:
         if kind == "code":
@@ -186,8 +204,12 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     _pending[notebook_path(src)] = page_to_notebook(markdown, src)
     here = posixpath.dirname(page.file.dest_uri)
     href = posixpath.relpath(notebook_path(src), here or ".")
-    link = (f'<p class="notebook-link"><a href="{href}" download>Download this page as a Jupyter '
-            f'notebook</a> (generated from this page when the site was built).</p>\n\n')
+    if src.endswith(".zh.md"):
+        link = (f'<p class="notebook-link"><a href="{href}" download>下载本页的 Jupyter 笔记本</a>'
+                f'（构建网站时由本页生成）。</p>\n\n')
+    else:
+        link = (f'<p class="notebook-link"><a href="{href}" download>Download this page as a Jupyter '
+                f'notebook</a> (generated from this page when the site was built).</p>\n\n')
     # after the title, so the page still starts with its heading
     lines = markdown.split("\n", 1)
     if lines[0].startswith("# "):
