@@ -16,6 +16,7 @@ import numpy as np
 
 from .autograd import no_grad
 from .tensor import Tensor
+from .tensor_ops import logsumexp
 
 __all__ = ["accuracy", "evaluate_accuracy", "qmean", "confusion_matrix"]
 
@@ -59,8 +60,7 @@ def qmean(logits, y) -> float:
         raise ValueError(f"qmean: logits must be (N, C) with N = len(y) = {len(y)}, got {z.shape}")
     if y.dtype.kind not in "iu" or (y.size and (y.min() < 0 or y.max() >= z.shape[1])):
         raise ValueError(f"qmean: y must hold class indices in 0..{z.shape[1] - 1}")
-    log_p = z - z.max(axis=1, keepdims=True)
-    log_p -= np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+    log_p = z - logsumexp(z, axis=(1,), keepdims=True)  # log softmax, by the one logsumexp
     return float(np.exp(log_p[np.arange(len(y)), y].mean()))
 
 

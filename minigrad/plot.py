@@ -15,7 +15,7 @@ import sys
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["TrainingCurves", "show_images", "prediction_grid", "misclassified_grid", "weight_images",
+__all__ = ["TrainingCurves", "to_png", "show_images", "prediction_grid", "misclassified_grid", "weight_images",
            "confusion_matrix_figure", "decision_boundary", "to_svg"]
 
 
@@ -27,9 +27,25 @@ def to_svg(fig: Figure) -> str:
     return svg[svg.index("<svg"):]  # drop the XML prolog so it can sit inside HTML
 
 
+def to_png(fig: Figure, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes (what the live display in Jupyter shows).
+
+    Examples
+    --------
+    >>> to_png(Figure(figsize=(1, 1)))[:8]
+    b'\\x89PNG\\r\\n\\x1a\\n'
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    return buf.getvalue()
+
+
 def _in_notebook() -> bool:
-    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
-    return bool(shell) and "IPKernelApp" in getattr(shell, "config", {})
+    """True inside a Jupyter kernel (a front end that shows images), False in a terminal,
+    in plain Python, and in terminal IPython (which would print the images' text instead)."""
+    module = sys.modules.get("IPython")
+    shell = module.get_ipython() if module is not None else None
+    return shell is not None and ("IPKernelApp" in getattr(shell, "config", {}) or hasattr(shell, "kernel"))
 
 
 class TrainingCurves:
@@ -42,7 +58,10 @@ class TrainingCurves:
         Metric names, e.g. ``("train loss", "train acc", "test acc")``.
     xlabel : str
     live : bool, optional
-        Redraw in the notebook after every ``add``; default: only when in Jupyter.
+        Redraw in the notebook after every ``add``; default: only when in Jupyter. The
+        plot is sent to Jupyter as a PNG image and replaced in place (a display handle),
+        so it shows in a plain notebook: no ``%matplotlib inline``, no ``pyplot``. Outside
+        a Jupyter kernel nothing is displayed, whatever ``live`` says (the table is echoed).
     echo : callable or None
         Function that prints a table row per ``add`` (default ``print`` outside Jupyter;
         pass ``tqdm.write`` next to a progress bar, or None for silence).
@@ -80,12 +99,29 @@ class TrainingCurves:
             lines = self.table().splitlines()
             self.echo("\n".join(lines[-2:]) if len(self.x) == 1 else lines[-1])
         if self.live:
-            from IPython.display import display
+            self._show()
 
-            if self._handle is None:
-                self._handle = display(self.figure(), display_id=True)
-            else:
-                self._handle.update(self.figure())
+    def _show(self) -> None:
+        """Show the plot in Jupyter, replacing the previous one; in a terminal, do nothing.
+
+        The PNG goes straight to Jupyter as a MIME bundle: a matplotlib ``Figure`` made
+        without ``pyplot`` has no inline display of its own unless ``%matplotlib inline``
+        has run, and would show as ``<Figure size 500x320 with 1 Axes>``.
+        """
+        if not _in_notebook():
+            return  # terminal IPython would print the bundle's text; plain Python has no display
+        from IPython.display import display
+
+        last = ", ".join(f"{n} {self.history[n][-1]:.4g}" for n in self.names)
+        bundle = {"image/png": to_png(self.figure()), "text/plain": f"{self.xlabel} {self.x[-1]}: {last}"}
+        if self._handle is None:
+            self._handle = display(bundle, raw=True, display_id=True)
+        else:
+            self._handle.update(bundle, raw=True)
+
+    def _repr_png_(self) -> bytes | None:
+        """Jupyter shows a ``TrainingCurves`` left at the end of a cell as its plot."""
+        return to_png(self.figure()) if self.x else None
 
     def table(self) -> str:
         """All recorded points as a fixed-width text table."""

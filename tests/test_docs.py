@@ -162,7 +162,8 @@ MEASURE_JS = r"""
     let box = el.parentElement, ok = false;
     while (box && box !== document.body) {
       const o = getComputedStyle(box).overflowX;
-      if ((o === 'auto' || o === 'scroll') && box.getBoundingClientRect().right <= width + 1) { ok = true; break; }
+      // a box that scrolls, or one that clips (KaTeX's long stretchy SVGs sit in overflow:hidden spans)
+      if (o !== 'visible' && box.getBoundingClientRect().right <= width + 1) { ok = true; break; }
       box = box.parentElement;
     }
     if (!ok && !out.some(p => p.contains(el))) out.push(el);

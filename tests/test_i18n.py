@@ -18,8 +18,10 @@ each page to its twin both ways, and a search for 交叉熵 or 小批量随机�
 through the built index and in Chromium, typed into Material's search box.
 
 Re-syncing twins after the English pages changed: ``python tests/test_i18n.py sync``
-copies every English code block into its twin (when the block counts agree) and sets the
-heading anchors; ``python tests/test_i18n.py diff`` only reports what differs.
+copies every English code block into its twin (when the block counts agree), puts back the
+display strings translated before (captions; recorded in ``tests/i18n_strings.json`` by
+``python tests/test_i18n.py harvest``) and sets the heading anchors;
+``python tests/test_i18n.py diff`` only reports what differs.
 """
 
 from __future__ import annotations
@@ -134,6 +136,89 @@ def heading_ids(page: str) -> tuple[tuple[int, str], ...]:
     return tuple((lvl, i) for lvl, i in walk(md.toc_tokens) if lvl >= 2)
 
 
+# Display strings may be translated: a caption such as viz.figure(..., caption="...") is prose on
+# the page. A twin's block may differ from the English one only in string literals (and comments)
+# that it has put into Chinese; everything else, token for token, is the same program.
+_TRANSLATABLE = {"STRING", "COMMENT", "FSTRING_MIDDLE"}
+
+
+def _tokens(lines: list[str]):
+    """Python tokens of a fenced block's body, or None (not a Python block, or not tokenizable)."""
+    import io
+    import tokenize
+
+    if len(lines) < 2 or not re.match(r"^(`{3,}|~{3,})\s*(python|py)\b", lines[0]):
+        return None
+    try:
+        return list(tokenize.generate_tokens(io.StringIO("\n".join(lines[1:-1]) + "\n").readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+
+
+def _fields(literal: str):
+    """The replacement fields of an f-string literal ({expr!r:spec}), sorted; None if not an f-string."""
+    import string
+
+    m = re.match(r"^([rRbBuUfF]*)('{3}|\"{3}|'|\")", literal)
+    if not m or "f" not in m.group(1).lower():
+        return None
+    body = literal[len(m.group(0)):-len(m.group(2))]
+    try:
+        return sorted((f or "", spec or "", conv or "") for _, f, spec, conv in string.Formatter().parse(body)
+                      if f is not None)
+    except ValueError:
+        return ["unparsable"]
+
+
+def _translated(en_tok, zh_tok) -> bool:
+    """A string or comment put into Chinese; an f-string keeps exactly its fields (in any order)."""
+    import tokenize
+
+    return (en_tok.type == zh_tok.type and tokenize.tok_name[en_tok.type] in _TRANSLATABLE
+            and bool(HAN.search(zh_tok.string)) and not HAN.search(en_tok.string)
+            and _fields(en_tok.string) == _fields(zh_tok.string))
+
+
+def same_code(en_lines: list[str], zh_lines: list[str]) -> bool:
+    """The twin's block is the English block, up to string literals and comments put into Chinese."""
+    if en_lines == zh_lines:
+        return True
+    if not en_lines or not zh_lines or en_lines[0] != zh_lines[0]:
+        return False
+    a, b = _tokens(en_lines), _tokens(zh_lines)
+    if a is None or b is None or len(a) != len(b):
+        return False
+    return all((x.type, x.string) == (y.type, y.string) or _translated(x, y) for x, y in zip(a, b))
+
+
+STRINGS = Path(__file__).with_name("i18n_strings.json")   # English literal -> its Chinese translation
+
+
+def load_strings() -> dict:
+    return json.loads(STRINGS.read_text(encoding="utf-8")) if STRINGS.is_file() else {}
+
+
+def translated_pairs(en_lines: list[str], zh_lines: list[str]) -> dict:
+    """English literal -> Chinese literal, for the strings a twin's block put into Chinese."""
+    a, b = _tokens(en_lines), _tokens(zh_lines)
+    if a is None or b is None or not same_code(en_lines, zh_lines):
+        return {}
+    return {x.string: y.string for x, y in zip(a, b) if x.string != y.string}
+
+
+def apply_strings(en_lines: list[str], strings: dict) -> tuple[list[str], int]:
+    """The English block with every literal that has a recorded translation replaced by it."""
+    toks = _tokens(en_lines)
+    if not toks or not strings:
+        return en_lines, 0
+    body = en_lines[1:-1]
+    hits = [t for t in toks if t.string in strings and t.start[0] == t.end[0]]
+    for t in sorted(hits, key=lambda t: t.start, reverse=True):
+        row = t.start[0] - 1
+        body[row] = body[row][:t.start[1]] + strings[t.string] + body[row][t.end[1]:]
+    return [en_lines[0], *body, en_lines[-1]], len(hits)
+
+
 _STRIP = [
     (re.compile(r"\$\$.*?\$\$", re.S), " "),           # display math
     (re.compile(r"(?<!\\)\$[^$\n]+\$"), " "),           # inline math
@@ -172,7 +257,8 @@ def english_sentences(text: str) -> set[str]:
 
 # ---- syncing a twin with its English page --------------------------------------------------
 
-def sync_text(english: str, chinese: str, en_ids: tuple | None = None) -> tuple[str, list[str]]:
+def sync_text(english: str, chinese: str, en_ids: tuple | None = None,
+              strings: dict | None = None) -> tuple[str, list[str]]:
     """The twin with the English page's code pieces put in place of its own, in order.
 
     Headings of level >= 2 without an explicit ``{#id}`` get the id of the English heading at
@@ -180,16 +266,23 @@ def sync_text(english: str, chinese: str, en_ids: tuple | None = None) -> tuple[
     pieces or headings differs (the problems say so).
     """
     problems = []
+    strings = load_strings() if strings is None else strings
     en_blocks, zh_blocks = code_blocks(english), code_blocks(chinese)
     if len(en_blocks) != len(zh_blocks):
         problems.append(f"{len(en_blocks)} code pieces in English, {len(zh_blocks)} in the twin")
         return chinese, problems
     lines = chinese.split("\n")
-    for (start, stop, indent, _), (_, _, _, en_lines) in reversed(list(zip(zh_blocks, en_blocks))):
+    for (start, stop, indent, zh_lines), (_, _, _, en_lines) in reversed(list(zip(zh_blocks, en_blocks))):
+        if zh_lines and same_code(en_lines, zh_lines):
+            continue                                  # nothing changed but translated strings
+        had = sum(bool(HAN.search(l)) for l in zh_lines)
+        en_lines, done = apply_strings(en_lines, strings)
+        if had and not done:
+            problems.append(f"the block at line {start + 1} changed and its translated strings no longer match "
+                            "the English ones: translate them again (then run 'harvest')")
         lines[start:stop] = [(indent + l) if l else l for l in en_lines]
     text = "\n".join(lines)
     if en_ids is not None:
-        zh_heads = [(i, h) for i, h in enumerate(text.split("\n"))]
         prose_lines = prose(text).split("\n")
         targets = [k for k, line in enumerate(prose_lines) if (m := _HEADING.match(line)) and len(m["hashes"]) >= 2]
         if len(targets) != len(en_ids):
@@ -203,7 +296,6 @@ def sync_text(english: str, chinese: str, en_ids: tuple | None = None) -> tuple[
                 if not m["id"]:
                     out[k] = f"{m['hashes']} {m['text']} {{#{anchor}}}"
             text = "\n".join(out)
-        del zh_heads
     return text, problems
 
 
@@ -215,7 +307,7 @@ def block_diff(page: str) -> list[str]:
     if len(en) != len(zh):
         out.append(f"{len(en)} code pieces in English, {len(zh)} in the twin")
     for k, (a, b) in enumerate(zip(en, zh)):
-        if a[3] != b[3]:
+        if not same_code(a[3], b[3]):
             first = next((x, y) for x, y in zip(a[3] + [""] * len(b[3]), b[3] + [""] * len(a[3])) if x != y)
             out.append(f"piece {k + 1} (English line {a[0] + 1}, twin line {b[0] + 1}) differs: "
                        f"{first[0][:70]!r} vs {first[1][:70]!r}")
@@ -243,6 +335,42 @@ def test_code_pieces_are_found():
     assert [p[3] for p in pieces] == [['```python exec="on"', "print(1)", "```"], ["```bash", "ls", "```"],
                                       ["::: minigrad.Value", "    options:", "      x: 1"], ['--8<-- "a.py"'], []]
     assert prose(text).count("print") == 0 and "# T" in prose(text)
+
+
+def test_only_strings_put_into_chinese_may_differ():
+    en = ['```python exec="on"', 'print(viz.figure(g, caption="a layer"))  # draw it', "```"]
+    zh = ['```python exec="on"', 'print(viz.figure(g, caption="一个层"))  # 画出来', "```"]
+    assert same_code(en, zh) and same_code(en, en)
+    assert not same_code(en, ['```python exec="on"', 'print(viz.figure(g, caption="a layer!"))  # draw it', "```"])
+    assert not same_code(en, ['```python exec="on"', 'print(viz.figure(h, caption="一个层"))  # 画出来', "```"])
+    assert not same_code(en, ['```python exec="on" html="true"', *zh[1:]])
+    bash = ["```bash", "make test   # run", "```"]
+    assert not same_code(bash, ["```bash", "make test   # 运行", "```"])   # only Python is tokenized
+    pairs = translated_pairs(en, zh)
+    assert pairs == {'"a layer"': '"一个层"', "# draw it": "# 画出来"}
+    new_en = ['```python exec="on"', 'x = 1', 'print(viz.figure(g, caption="a layer"))  # draw it', "```"]
+    done, n = apply_strings(new_en, pairs)
+    assert n == 2 and done[2] == zh[1] and same_code(new_en, done)
+    f_en = ['```python', 'print(f"{n} inputs, {m:.2f} mean")', "```"]
+    assert same_code(f_en, ['```python', 'print(f"均值 {m:.2f}，共 {n} 个输入")', "```"])   # fields reordered
+    assert not same_code(f_en, ['```python', 'print(f"均值 {m:.3f}，共 {n} 个输入")', "```"])  # a field changed
+
+
+def test_recorded_translations_are_used():
+    """Every translated literal of the twins is recorded in tests/i18n_strings.json (so that a
+    re-sync puts it back), and every recorded one is still used by some twin."""
+    recorded, used = load_strings(), {}
+    for page in PAGES:
+        if not (DOCS / twin(page)).is_file():
+            continue
+        en = code_blocks((DOCS / page).read_text(encoding="utf-8"))
+        zh = code_blocks((DOCS / twin(page)).read_text(encoding="utf-8"))
+        for a, b in zip(en, zh):
+            used.update(translated_pairs(a[3], b[3]))
+    missing = {k: v for k, v in used.items() if recorded.get(k) != v}
+    assert not missing, f"run 'python tests/test_i18n.py harvest': not recorded {list(missing.items())[:3]}"
+    stale = set(recorded) - set(used)
+    assert not stale, f"recorded translations no twin uses (run 'harvest'): {sorted(stale)[:3]}"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -435,6 +563,9 @@ def _index_search(index: dict, query: str) -> set[str]:
 def test_chinese_term_is_found_in_the_search_index(site, term, page):
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert "\u200b" in index["config"]["separator"] or "u200b" in index["config"]["separator"]
+    locations = {d["location"].split("#")[0] for d in index["docs"]}
+    # one index for both languages (a failed nested build leaves only the last language's)
+    assert "derivations/softmax/" in locations and page in locations
     found = _index_search(index, term)
     assert page in found, f"{term}: found {sorted(found)[:8]}"
     assert not _index_search(index, "不存在的词汇组合喵")  # the emulation can say no
@@ -471,17 +602,20 @@ def test_search_box_finds_chinese_terms(site, zh_server):
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(zh_server + "zh/")
             for term, expected in SEARCHES.items():
+                page.goto(zh_server + "zh/")                 # a fresh page: one query each
                 box = page.locator("input.md-search__input")
                 box.click()
-                box.fill("")
                 page.keyboard.insert_text(term)          # as an input method commits a word
                 # the search worker builds its index on first use: on a busy machine that takes a while
-                page.wait_for_function(
-                    "expected => [...document.querySelectorAll('.md-search-result__link')]"
-                    ".some(a => new URL(a.href).pathname === '/' + expected)", arg=expected, timeout=90_000)
-                page.keyboard.press("Escape")
+                try:
+                    page.wait_for_function(
+                        "expected => [...document.querySelectorAll('.md-search-result__link')]"
+                        ".some(a => new URL(a.href).pathname === '/' + expected)", arg=expected, timeout=90_000)
+                except Exception:
+                    found = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+                    meta = page.inner_text(".md-search-result__meta")
+                    pytest.fail(f"searching {term!r} did not list /{expected}: {meta!r}, {found[:8]}")
         finally:
             browser.close()
     assert not errors, errors
@@ -489,9 +623,27 @@ def test_search_box_finds_chinese_terms(site, zh_server):
 
 # ---- command line: re-sync the twins -------------------------------------------------------
 
+def harvest() -> int:
+    """Record every translated literal of the twins in tests/i18n_strings.json."""
+    found = {}
+    for page in PAGES:
+        if (DOCS / twin(page)).is_file():
+            en = code_blocks((DOCS / page).read_text(encoding="utf-8"))
+            zh = code_blocks((DOCS / twin(page)).read_text(encoding="utf-8"))
+            for a, b in zip(en, zh):
+                found.update(translated_pairs(a[3], b[3]))
+    tmp = STRINGS.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(dict(sorted(found.items())), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(STRINGS)
+    print(f"{len(found)} translated strings recorded in {STRINGS.name}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     what = argv[1] if len(argv) > 1 else "diff"
     only = argv[2:]
+    if what == "harvest":
+        return harvest()
     bad = 0
     for page in PAGES:
         if only and page not in only and twin(page) not in only:

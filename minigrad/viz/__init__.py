@@ -11,9 +11,9 @@ v2 = tanh(v1)   data 0.2449   grad 1
 """
 
 from .figure import FigureHTML, figure, svg_of
-from .graph import (RENDER_FORMATS, compute_grads, draw, format_for, kind_of, node_names, render, summary, to_svg,
-                    to_text)
+from .graph import (RENDER_FORMATS, compute_grads, draw, format_for, graphviz_pure, kind_of, node_names, pipe, render,
+                    summary, to_svg, to_text)
 from .trace import Step, Trace, backward_trace
 
 __all__ = ["draw", "render", "to_svg", "to_text", "figure", "svg_of", "FigureHTML", "backward_trace", "Trace", "Step",
-           "compute_grads", "node_names", "kind_of", "summary", "format_for", "RENDER_FORMATS"]
+           "compute_grads", "node_names", "kind_of", "summary", "format_for", "RENDER_FORMATS", "pipe", "graphviz_pure"]

@@ -16,8 +16,8 @@ import numpy as np
 from ..autograd import FREED, reverse_pass, toposort
 from ..tensor_ops import broadcast_axes
 
-__all__ = ["draw", "render", "to_svg", "to_text", "node_names", "compute_grads", "summary", "kind_of", "format_for",
-           "RENDER_FORMATS"]
+__all__ = ["draw", "render", "to_svg", "pipe", "graphviz_pure", "to_text", "node_names", "compute_grads", "summary",
+           "kind_of", "format_for", "RENDER_FORMATS"]
 
 # Long chains are drawn top to bottom by rankdir="auto": a column of boxes scrolls with the page,
 # where a row of them needs its own sideways scroll on a phone.
@@ -283,7 +283,7 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
         for p in node._parents:
             users[p] = users.get(p, 0) + 1
 
-    dot = graphviz.Digraph(graph_attr={"rankdir": rankdir, "label": title, "labelloc": "t", "labeljust": "l",
+    dot = _drawing_class()(graph_attr={"rankdir": rankdir, "label": title, "labelloc": "t", "labeljust": "l",
                                        "fontsize": "12", "fontname": "Helvetica"},
                            node_attr={"fontname": "Helvetica", "fontsize": "10", "margin": "0.14,0.06"},
                            edge_attr={"fontname": "Helvetica", "fontsize": "9"})
@@ -348,10 +348,121 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
 def _dot_missing(err) -> RuntimeError:
     return RuntimeError(
         "Graphviz's 'dot' program is needed to render graphs and was not found "
-        f"({err}). Install it: 'apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' "
-        "(macOS), 'conda install graphviz', or see graphviz.org/download. The graph itself still "
-        "works without it: draw(...).source is its DOT text."
+        f"({err}), nor was the 'graphviz-pure' program that can stand in for it. Install one: "
+        "'pip install \"minigrad[draw]\"' (or 'pip install graphviz-pure': a self-contained port of dot, "
+        "no system package needed, works on Windows and macOS too), or Graphviz itself: "
+        "'apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS), 'conda install "
+        "graphviz', or see graphviz.org/download. The graph itself still works without them: "
+        "draw(...).source is its DOT text."
     )
+
+
+# graphviz-pure (PyPI) installs a port of `dot` under its own name, so the `graphviz` package,
+# which runs `dot`, does not find it. It writes these formats (no PDF yet).
+PURE_PROGRAM = "graphviz-pure"
+PURE_FORMATS = ("svg", "png", "jpeg", "jpg", "dot", "gv", "xdot", "json", "plain", "canon")
+
+
+def graphviz_pure() -> str | None:
+    """Path of the ``graphviz-pure`` program, or None: on ``PATH``, else beside this Python.
+
+    The second place covers a virtual environment that is used without being activated
+    (a Jupyter kernel, ``.venv/bin/python script.py``): pip puts the program in the
+    environment's scripts folder, which is then not on ``PATH``.
+
+    Examples
+    --------
+    >>> path = graphviz_pure()
+    >>> path is None or "graphviz-pure" in path
+    True
+    """
+    import os
+    import shutil
+    import sys
+    import sysconfig
+
+    found = shutil.which(PURE_PROGRAM)
+    if found:
+        return found
+    folders = []
+    for folder in (sysconfig.get_path("scripts"), os.path.dirname(sys.executable)):
+        if folder and folder not in folders:
+            folders.append(folder)
+    for folder in folders:
+        found = shutil.which(PURE_PROGRAM, path=folder)
+        if found:
+            return found
+    return None
+
+
+def _pipe_pure(program: str, dot, fmt: str, engine: str | None = None) -> bytes:
+    """Lay out and write ``dot`` with graphviz-pure (same flags as ``dot``: -K engine, -T format)."""
+    import subprocess
+
+    import graphviz
+
+    if fmt not in PURE_FORMATS:  # an environment's limit, like a missing dot: RuntimeError
+        raise RuntimeError(f"graphviz-pure, which draws here in place of Graphviz's 'dot' (not installed), cannot "
+                           f"write {fmt!r}: write one of {', '.join(PURE_FORMATS[:3])}, or install Graphviz")
+    cmd = [program, f"-K{engine or getattr(dot, 'engine', None) or 'dot'}", f"-T{fmt}"]
+    encoding = getattr(dot, "encoding", None) or "utf-8"
+    result = subprocess.run(cmd, input=dot.source.encode(encoding), capture_output=True)
+    if result.returncode != 0:
+        raise graphviz.CalledProcessError(result.returncode, cmd, output=result.stdout, stderr=result.stderr)
+    return result.stdout
+
+
+def pipe(dot, format: str = "svg", encoding: str | None = None, *, engine: str | None = None, _dot_pipe=None):
+    """The drawing rendered by Graphviz's ``dot``, or by graphviz-pure when ``dot`` is missing.
+
+    Works for any ``graphviz`` graph (``Digraph``, ``Graph``, ``Source``). Returns bytes,
+    or text when ``encoding`` is given. Raises a ``RuntimeError`` that says how to install
+    one of the two when neither is found.
+
+    Examples
+    --------
+    >>> from minigrad import Value
+    >>> pipe(draw(Value(1.0, label="x") * 2.0), "svg", "utf-8").lstrip().startswith("<?xml")
+    True
+    """
+    import graphviz
+
+    try:
+        return (_dot_pipe or dot.pipe)(format=format, encoding=encoding, **({"engine": engine} if engine else {}))
+    except graphviz.ExecutableNotFound as err:
+        program = graphviz_pure()
+        if program is None:
+            raise _dot_missing(err) from None
+    data = _pipe_pure(program, dot, format, engine)
+    return data.decode(encoding) if encoding else data
+
+
+_DRAWING = None
+
+
+def _drawing_class():
+    """``graphviz.Digraph`` whose rendering (``pipe``, so also Jupyter's display) falls back to
+    graphviz-pure when ``dot`` is missing. Made on first use: ``graphviz`` loads lazily."""
+    global _DRAWING
+    if _DRAWING is None:
+        import graphviz
+
+        class Drawing(graphviz.Digraph):
+            """A ``graphviz.Digraph`` that renders with graphviz-pure where ``dot`` is missing."""
+
+            def pipe(self, format=None, renderer=None, formatter=None, neato_no_op=None, quiet=False, *,
+                     engine=None, encoding=None):
+                def by_dot(format, encoding, engine=None):
+                    return graphviz.Digraph.pipe(self, format=format, renderer=renderer, formatter=formatter,
+                                                 neato_no_op=neato_no_op, quiet=quiet, engine=engine,
+                                                 encoding=encoding)
+
+                if renderer or formatter or neato_no_op:
+                    return by_dot(format, encoding, engine)  # options only Graphviz's own dot takes
+                return pipe(self, format or self.format, encoding, engine=engine, _dot_pipe=by_dot)
+
+        _DRAWING = Drawing
+    return _DRAWING
 
 
 RENDER_FORMATS = ("svg", "png", "pdf", "dot")
@@ -443,9 +554,7 @@ def render(dot, path, format: str | None = None) -> str:
     if fmt == "dot":
         return _write_atomic(path, dot.source)
     try:
-        data = dot.pipe(format=fmt)
-    except graphviz.ExecutableNotFound as err:
-        raise _dot_missing(err) from None
+        data = pipe(dot, fmt)
     except graphviz.CalledProcessError as err:
         detail = (err.stderr or b"").decode("utf-8", "replace").strip()
         raise RuntimeError(f"Graphviz could not render {path} as {fmt}: {detail or err}") from None
@@ -463,12 +572,7 @@ def to_svg(dot) -> str:
     >>> to_svg(draw(Value(1.0, label="x") * 2.0)).startswith("<svg")
     True
     """
-    import graphviz
-
-    try:
-        svg = dot.pipe(format="svg", encoding="utf-8")
-    except graphviz.ExecutableNotFound as err:
-        raise _dot_missing(err) from None
+    svg = pipe(dot, "svg", "utf-8")
     return svg[svg.index("<svg"):]
 
 
