@@ -283,8 +283,7 @@ def toposort(roots) -> list:
     """
     order: list = []
     visited: set = set()
-    stack = list(roots) if isinstance(roots, (list, tuple)) else [roots]
-    stack.reverse()
+    stack = list(reversed(roots)) if isinstance(roots, (list, tuple)) else [roots]
     while stack:
         node = stack.pop()
         if node is _DONE:  # all parents of the node below the marker are in order
@@ -359,13 +358,8 @@ def reverse_pass(roots, seeds, free_graph: bool = False, record: bool = False,
                 node._free()
 
 
-def _mode(create_graph: bool) -> _Switch:
-    """The grad mode a backward pass runs in: recording only to build a graph of gradients."""
-    return enable_grad() if create_graph else no_grad()
-
-
 def _as_list(x) -> list:
-    return list(x) if isinstance(x, (list, tuple)) else [x]
+    return x if type(x) is list else list(x) if isinstance(x, tuple) else [x]
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False) -> None:
@@ -387,10 +381,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
         raise ValueError(f"backward: {len(roots)} tensors but {len(given)} grad_tensors")
     seeds = [root._seed(g, "backward") for root, g in zip(roots, given)]
     free = not (create_graph if retain_graph is None else retain_graph)
-    with _mode(create_graph):
+    state, saved = _State, _State.grad_enabled
+    state.grad_enabled = create_graph  # record only to build a graph of gradients
+    try:
         for node, g, _ in reverse_pass(roots, seeds, free_graph=free, create_graph=create_graph):
             if node._op is None or node._retains_grad:
                 node._accumulate(g, create_graph)
+    finally:
+        state.grad_enabled = saved
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bool = False,
@@ -422,10 +420,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
     wanted = set(ins)
     found: dict = {}
     free = not (create_graph if retain_graph is None else retain_graph)
-    with _mode(create_graph):
+    state, saved = _State, _State.grad_enabled
+    state.grad_enabled = create_graph  # record only to build a graph of gradients
+    try:
         for node, g, _ in reverse_pass(outs, seeds, free_graph=free, create_graph=create_graph):
             if node in wanted:
                 found[node] = g
+    finally:
+        state.grad_enabled = saved
     result = []
     for i, x in enumerate(ins):
         if x not in found:

@@ -98,6 +98,10 @@ class OpSpec:
         that need a gradient run.
     floats : bool
         The op is only defined on floating point: integer inputs are promoted to float32.
+    saves : bool
+        The forward returns ``(output, saved)``: intermediate arrays its first-order VJP
+        reuses (passed as ``saved=``; None under ``create_graph``, where the VJP must
+        recompute them with ops so that they differentiate too).
 
     Examples
     --------
@@ -114,6 +118,7 @@ class OpSpec:
     tensor: Optional[Callable] = None
     tensor_vjps: tuple = ()
     floats: bool = False
+    saves: bool = False
 
     @property
     def arity(self) -> int:
@@ -127,7 +132,8 @@ class OpSpec:
 REGISTRY: dict = {}
 
 
-def primitive(name: str, engine: str, *vjps: Callable, floats: bool = False, rule=None) -> Callable:
+def primitive(name: str, engine: str, *vjps: Callable, floats: bool = False, saves: bool = False,
+              rule=None) -> Callable:
     """Register the decorated forward as the ``engine`` implementation of op ``name``.
 
     Parameters
@@ -140,6 +146,8 @@ def primitive(name: str, engine: str, *vjps: Callable, floats: bool = False, rul
         function per input. Each takes ``(g, *inputs, out, **kwargs)``.
     floats : bool
         Tensor engine: promote integer inputs to float32 (``exp``, ``log``, ...).
+    saves : bool
+        Tensor engine: the forward returns ``(output, saved)`` for its VJPs (see :class:`OpSpec`).
     rule : (str, str), optional
         The derivative rule in LaTeX and a note, for an op that has no row in ``RULES``.
 
@@ -172,7 +180,7 @@ def primitive(name: str, engine: str, *vjps: Callable, floats: bool = False, rul
         if engine == "scalar":
             spec.scalar, spec.scalar_vjp = fn, vjps[0]
         else:
-            spec.tensor, spec.tensor_vjps, spec.floats = fn, tuple(vjps), floats
+            spec.tensor, spec.tensor_vjps, spec.floats, spec.saves = fn, tuple(vjps), floats, saves
         return fn
 
     return register

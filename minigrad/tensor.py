@@ -32,7 +32,7 @@ __all__ = ["Tensor", "apply_op", "where", "to_numpy", "as_array"]
 def _init(t: "Tensor", array: np.ndarray, requires_grad: bool = False) -> "Tensor":
     """Fill a Tensor's slots around an array that is already valid: the one constructor."""
     t._data, t._grad, t.requires_grad, t.label = array, None, requires_grad, ""
-    t._parents, t._op, t._kwargs, t._saved, t._vc = (), None, None, None, [0]
+    t._parents, t._op, t._kwargs, t._saved, t._vc, t._stash = (), None, None, None, [0], None
     t._retains_grad, t._scope = False, None
     return t
 
@@ -43,12 +43,39 @@ def _make(array: np.ndarray, requires_grad: bool = False) -> "Tensor":
 
 
 _new = object.__new__
+_ONES: dict = {}
+
+
+def _one(dtype) -> np.ndarray:
+    """A read-only 1 of ``dtype``: the seed of backward() (VJPs never write into their g)."""
+    one = _ONES.get(dtype)
+    if one is None:
+        one = _ONES[dtype] = np.ones((), dtype)
+        one.flags.writeable = False
+    return one
 
 
 # ------------------------------------------------------------------ recording
 
+_CONSTANTS: dict = {}  # (type, number, dtype) -> a shared read-only leaf: `x ** 2`, `lr * g` every step
+
+
 def _operand(x, dtype) -> "Tensor":
-    """A non-Tensor operand (number, list, array) as a constant leaf of ``dtype``."""
+    """A non-Tensor operand (number, list, array) as a constant leaf of ``dtype``.
+
+    Python numbers are made once per value and dtype and shared: they are leaves that
+    never require grad, their arrays are read-only, so no graph can change them.
+    """
+    if (type(x) is float or type(x) is int) and x != 0:  # (0.0 and -0.0 would share a key)
+        key = (type(x), x, dtype)
+        t = _CONSTANTS.get(key)
+        if t is None:
+            a = np.asarray(x, dtype=dtype)
+            a.flags.writeable = False
+            t = _make(a)
+            if len(_CONSTANTS) < 1024:
+                _CONSTANTS[key] = t
+        return t
     return _make(np.asarray(x, dtype=dtype) if isinstance(x, (int, float, np.generic)) else as_array(x, dtype))
 
 
@@ -67,33 +94,36 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
     [3.0, 6.0]
     """
     spec = REGISTRY[name]
-    dtype = None  # the common cases need no cast, and are decided without the general rule:
-    if len(operands) == 2:  # two tensors of one dtype, or a float tensor and a Python number
-        a, b = operands
+    parents = operands
+    if len(operands) == 2:  # the common cases, decided without the general rule:
+        a, b = operands     # two tensors of one dtype, or a float tensor and a Python number
         if isinstance(a, Tensor):
-            if not (isinstance(b, Tensor) and a._data.dtype == b._data.dtype
-                    or type(b) in (int, float) and a._data.dtype.kind == "f"):
-                dtype = result_type(a, b)
-        elif not (type(a) in (int, float) and isinstance(b, Tensor) and b._data.dtype.kind == "f"):
-            dtype = result_type(a, b)
-    elif len(operands) > 2:
+            if isinstance(b, Tensor):
+                if a._data.dtype != b._data.dtype:
+                    parents = None
+            elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f":
+                parents = (a, _operand(b, a._data.dtype))
+            else:
+                parents = None
+        elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b._data.dtype.kind == "f":
+            parents = (_operand(a, b._data.dtype), b)
+        else:
+            parents = None
+    elif len(operands) != 1 or not isinstance(operands[0], Tensor):
+        parents = None
+    if parents is None:  # the general rule: one dtype for all, constants made in it
         dtype = result_type(*operands)
-    parents, arrays, requires_grad, like = [], [], False, dtype
-    for x in operands:
-        if not isinstance(x, Tensor):  # a constant: a leaf of the op's dtype
-            if like is None:
-                like = next(o._data.dtype for o in operands if isinstance(o, Tensor))
-            x = _operand(x, like)
-        a = x._data
-        if dtype is not None and a.dtype != dtype:
-            a = a.astype(dtype)
-        parents.append(x)
-        arrays.append(a)
-        requires_grad = requires_grad or x.requires_grad
+        parents = tuple(x if isinstance(x, Tensor) else _operand(x, dtype) for x in operands)
+        arrays = [p._data if p._data.dtype == dtype else p._data.astype(dtype) for p in parents]
+    else:
+        arrays = [p._data for p in parents]
+    requires_grad = parents[0].requires_grad or (len(parents) > 1 and any(p.requires_grad for p in parents))
     if spec.floats and arrays[0].dtype.kind != "f":
         arrays = [a.astype(_DEFAULT_FLOAT) if a.dtype.kind != "f" else a for a in arrays]
     try:
         data = spec.tensor(*arrays, **kwargs)
+        if spec.saves:
+            data, stash = data
     except ShapeError:
         raise
     except (ValueError, TypeError, IndexError) as err:
@@ -103,8 +133,10 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
     out = _init(_new(Tensor), data if type(data) is np.ndarray else np.asarray(data))
     out._scope = _State.scope
     if requires_grad and _State.grad_enabled:
-        out.requires_grad, out._parents, out._op, out._kwargs = True, tuple(parents), spec, kwargs
+        out.requires_grad, out._parents, out._op, out._kwargs = True, parents, spec, kwargs
         out._saved = tuple([p._vc[0] for p in parents])  # versions, to catch later in-place edits
+        if spec.saves:
+            out._stash = stash
     return out
 
 
@@ -149,7 +181,7 @@ class Tensor(Conveniences, Node):
     tensor([ 2., -4.])
     """
 
-    __slots__ = ("_data", "_grad", "requires_grad", "label", "_parents", "_kwargs", "_saved", "_vc",
+    __slots__ = ("_data", "_grad", "requires_grad", "label", "_parents", "_kwargs", "_saved", "_vc", "_stash",
                  "_retains_grad", "_scope", "__weakref__")
     __hash__ = Node.__hash__  # == is element-wise, hashing stays by identity
     _record = staticmethod(apply_op)  # what tensor_ops.call uses on a Tensor
@@ -176,15 +208,26 @@ class Tensor(Conveniences, Node):
     def _backward(self, g, create_graph: bool = False):
         """(parent, gradient) for each input that requires grad. Every gradient passes
         through ``_conform``: the one place where broadcasting is undone."""
-        self._check_versions()
+        parents = self._parents
+        if tuple([p._vc[0] for p in parents]) != self._saved:
+            self._check_versions()  # raises, naming the op and the input
         op, kw = self._op, self._kwargs
+        if op.saves:  # the forward's intermediates: plain arrays, so only for a first-order pass
+            kw = {**kw, "saved": None if create_graph else self._stash}
         if create_graph:  # the VJPs run on nodes while recording: the gradient gets a graph
             g = g if isinstance(g, Tensor) else _make(np.asarray(g))
-            inputs, out = self._parents, self
+            inputs, out = parents, self
         else:
-            inputs, out = [p._data for p in self._parents], self._data
-        return [(p, p._conform(vjp(g, *inputs, out, **kw)))
-                for p, vjp in zip(self._parents, op.tensor_vjps) if p.requires_grad]
+            inputs, out = [p._data for p in parents], self._data
+        result = []
+        for p, vjp in zip(parents, op.tensor_vjps):
+            if p.requires_grad:  # a constant's VJP never runs
+                gp = vjp(g, *inputs, out, **kw) if kw else vjp(g, *inputs, out)
+                data = p._data
+                if gp.shape != data.shape or gp.dtype != data.dtype:
+                    gp = p._conform(gp)
+                result.append((p, gp))
+        return result
 
     def _conform(self, g):
         """The gradient in this tensor's shape (broadcast undone) and dtype."""
@@ -196,7 +239,7 @@ class Tensor(Conveniences, Node):
 
     def _free(self) -> None:
         """Let go of parents and saved values once backward() used them."""
-        self._parents, self._op, self._kwargs, self._saved = (), FREED, None, None
+        self._parents, self._op, self._kwargs, self._saved, self._stash = (), FREED, None, None, None
 
     def _accumulate(self, g, create_graph: bool = False) -> None:
         if create_graph or (self._grad is not None and self._grad.requires_grad):
@@ -218,7 +261,7 @@ class Tensor(Conveniences, Node):
                 raise RuntimeError(
                     f"{what}() without a gradient needs a scalar output, got shape {tuple(self.shape)}; "
                     "pass gradient= (same shape) or reduce first, e.g. loss.sum()")
-            return np.ones_like(self._data)
+            return _one(self._data.dtype).reshape(self._data.shape)
         seed = gradient if isinstance(gradient, Tensor) and gradient.requires_grad else as_array(gradient, self.dtype)
         if seed.shape != self._data.shape:
             raise ShapeError(f"{what}(): gradient has shape {tuple(seed.shape)} but the output has shape {tuple(self.shape)}")

@@ -14,6 +14,8 @@ So the rules only use what arrays and Tensors share (operators, ``.sum``,
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .autograd import Node
@@ -36,7 +38,8 @@ def call(name: str, x, **kwargs):
     """
     if isinstance(x, Node):
         return x._record(name, x, **kwargs)
-    return REGISTRY[name].tensor(x, **kwargs)
+    spec = REGISTRY[name]
+    return spec.tensor(x, **kwargs)[0] if spec.saves else spec.tensor(x, **kwargs)
 
 
 def _raw(x) -> np.ndarray:
@@ -196,8 +199,16 @@ def cast(x, dtype):
 # ------------------------------------------------------------------ reductions
 # ``axis`` arrives normalised: None (all axes) or a tuple of axes >= 0.
 
-@primitive("sum", "tensor",  # every element feeds its sum with weight 1: copy g over the summed axes
-           lambda g, x, out, axis, keepdims: call("expand", _unreduce(g, x, axis), shape=x.shape))
+def _sum_vjp(g, x, out, axis, keepdims):
+    # every element feeds its sum with weight 1: copy g over the summed axes
+    if axis is None and type(g) is np.ndarray:  # a total, the common case: one fill
+        full = np.empty(x.shape, g.dtype)
+        full[...] = g  # g is 0-d, or all ones with keepdims
+        return full
+    return call("expand", _unreduce(g, x, axis), shape=x.shape)
+
+
+@primitive("sum", "tensor", _sum_vjp)
 def sum_(x, axis=None, keepdims=False):
     return x.sum(axis=axis, keepdims=keepdims)
 
@@ -267,7 +278,7 @@ def matmul(a, b):
 
 def _rows(x):
     """Fold every batch axis into one: (..., n) -> (batch, n), also when n or batch is 0."""
-    return x.reshape((int(np.prod(x.shape[:-1], dtype=np.int64)), x.shape[-1]))
+    return x.reshape((math.prod(x.shape[:-1]), x.shape[-1]))
 
 
 @primitive("linear", "tensor",
@@ -324,20 +335,28 @@ def scatter_add(u, shape, index):
 
 # ------------------------------------------------------------------ fused loss
 
-def _cross_entropy_vjp(g, z, out, target, reduction):
-    # d loss_i / d z_ij = softmax(z_i)_j - [j = y_i]; the softmax is exp(z - logsumexp(z))
-    p = call("exp", z - call("logsumexp", z, axis=(1,), keepdims=True))
-    onehot = np.zeros(z.shape, dtype=_raw(z).dtype)
-    onehot[np.arange(len(target)), target] = 1
-    d = p - onehot
+def _cross_entropy_vjp(g, z, out, target, reduction, saved):
+    # d loss_i / d z_ij = softmax(z_i)_j - [j = y_i]
+    rows = np.arange(len(target))
+    if saved is None:  # under create_graph: the softmax as ops, so it differentiates again
+        onehot = np.zeros(z.shape, dtype=z.dtype)
+        onehot[rows, target] = 1
+        d = z.softmax(1) - onehot
+    else:  # plain NumPy, from the forward's exponentials; the one-hot subtracted in place
+        e, s = saved
+        d = e / s
+        d[rows, target] -= 1
     if reduction == "none":
         return d * g.reshape((-1, 1))
     return d * (g / z.shape[0] if reduction == "mean" else g)
 
 
-@primitive("cross_entropy", "tensor", _cross_entropy_vjp, floats=True)
+@primitive("cross_entropy", "tensor", _cross_entropy_vjp, floats=True, saves=True)
 def cross_entropy(logits, target, reduction="mean"):
-    # -log softmax(z)_y = logsumexp(z) - z_y, with logsumexp shifted by the row max
-    losses = logsumexp(logits, axis=(1,)) - logits[np.arange(logits.shape[0]), target]
+    # -log softmax(z)_y = logsumexp(z) - z_y, with the exponentials shifted by the row max
+    m = logits.max(axis=1, keepdims=True)
+    e = np.exp(logits - m)
+    s = e.sum(axis=1, keepdims=True)
+    losses = (np.log(s) + m)[:, 0] - logits[np.arange(logits.shape[0]), target]
     out = losses.mean() if reduction == "mean" else losses.sum() if reduction == "sum" else losses
-    return np.asarray(out, dtype=logits.dtype)
+    return np.asarray(out, dtype=logits.dtype), (e, s)  # (e, s) for the VJP: no second exp

@@ -10,12 +10,18 @@ Source checks (fast, no build):
   and the language selector land on the same section in both languages;
 - a twin is Chinese prose: the share of Han characters among the letters of its prose
   (code, math, links and inline code left out) is high, and it copies no English sentence;
-- terms follow the glossary (d2l-zh's choices), not a synonym of them;
+- terms follow the glossary (d2l-zh's choices), not a synonym of them, and the bilingual
+  glossary lists every term of the English one;
+- no line break between two Chinese characters (a browser shows it as a space);
 - every navigation title has a Chinese translation in mkdocs.yml.
 
-Site checks (on a built site): every page has a ``/zh/`` twin, the language selector links
-each page to its twin both ways, and a search for 交叉熵 or 小批量随机梯度下降 finds its pages,
-through the built index and in Chromium, typed into Material's search box.
+A twin's code may differ from the English code only in string literals put into Chinese
+(captions, table headers, the sentences a block prints), an f-string keeping its fields.
+
+Site checks (on a built site; the one test_docs.py built in this session is reused): every
+page has a ``/zh/`` twin, the language selector links each page to its twin both ways, both
+languages show the same drawings, and a search for 交叉熵 or 小批量随机梯度下降 finds its
+pages, through the built index and in Chromium, typed into Material's search box.
 
 Re-syncing twins after the English pages changed: ``python tests/test_i18n.py sync``
 copies every English code block into its twin (when the block counts agree), puts back the
@@ -255,6 +261,39 @@ def english_sentences(text: str) -> set[str]:
     return found
 
 
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+_BLOCK_START = re.compile(r"^(#|[-*+] |\d+\. |\||!!!|\?\?\?|===|>|<|\\\[|\\\]|\$\$|@@|:::|--8<--)")
+
+
+def cjk_breaks(text: str) -> list[int]:
+    """Line numbers (0-based) whose line break falls between two Chinese characters of one paragraph.
+
+    A browser shows such a break as a space ("学习率相同时， 简洁实现"), so Chinese paragraphs are
+    written on one line.
+    """
+    lines = prose(text).split("\n")
+    out = []
+    for i in range(len(lines) - 1):
+        a, b = lines[i], lines[i + 1]
+        if not a.strip() or not b.strip() or _BLOCK_START.match(b.strip()) or a.strip().startswith(("|", "#")):
+            continue
+        ia, ib = len(a) - len(a.lstrip()), len(b) - len(b.lstrip())
+        listy = re.match(r"^\s*([-*+]|\d+\.) ", a)
+        if not (ia == ib or (listy and ib > ia)):
+            continue
+        if CJK.match(a.rstrip()[-1]) and CJK.match(b.strip()[0]):
+            out.append(i)
+    return out
+
+
+def join_cjk_breaks(text: str) -> str:
+    lines = text.split("\n")
+    for i in reversed(cjk_breaks(text)):
+        lines[i] = lines[i].rstrip() + lines[i + 1].lstrip()
+        del lines[i + 1]
+    return "\n".join(lines)
+
+
 # ---- syncing a twin with its English page --------------------------------------------------
 
 def sync_text(english: str, chinese: str, en_ids: tuple | None = None,
@@ -409,6 +448,40 @@ def test_twin_is_chinese_prose(page):
     assert not copied, f"{twin(page)} keeps English sentences: {sorted(copied)[:3]}"
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_no_line_break_between_chinese_characters(page):
+    path = DOCS / twin(page)
+    if not path.is_file():
+        pytest.skip("no twin")
+    text = path.read_text(encoding="utf-8")
+    bad = cjk_breaks(text)
+    assert not bad, (f"{twin(page)}: a line break between two Chinese characters shows as a space, at lines "
+                     f"{[i + 1 for i in bad][:8]} (run 'python tests/test_i18n.py sync')")
+
+
+def test_cjk_break_finder():
+    text = "第一行，\n第二行。\n\n- 列表\n  继续\n\n| 表 |\n| 格 |\n\nLatin\n中文\n"
+    assert cjk_breaks(text) == [0, 3]
+    assert join_cjk_breaks(text).startswith("第一行，第二行。\n\n- 列表继续\n")
+
+
+def test_glossary_twin_has_every_english_term():
+    """The bilingual glossary lists every term of the English glossary (its bold entries)."""
+    english = (DOCS / "glossary.md").read_text(encoding="utf-8")
+    table = (DOCS / "glossary.zh.md").read_text(encoding="utf-8")
+    cells = [line.split("|")[1] for line in table.splitlines() if line.startswith("|") and line.count("|") > 3]
+    first_column = " / ".join(" ".join(variant.split()).lower() for cell in cells
+                              for variant in (re.sub(r"\(.*?\)", "", cell), re.sub(r"[()]", " ", cell)))
+    terms = re.findall(r"^\*\*(.+?)\*\*\s*$", english, flags=re.M)
+    assert len(terms) > 10
+    missing = []
+    for term in terms:
+        # "Batch, minibatch; batch size" -> each name must be there; "(reverse mode)"-style notes need not
+        names = [" ".join(n.split()) for n in re.split(r"[,;]", re.sub(r"\(.*?\)|\\\(.*?\\\)", "", term)) if n.strip()]
+        missing += [n for n in names if n.lower() not in first_column]
+    assert not missing, f"glossary.zh.md lacks: {missing}"
+
+
 # d2l-zh's term -> synonyms a translator might reach for (and must not: one term, one word)
 GLOSSARY_NOT = {
     "小批量": ["小批次", "迷你批", "微批量"],
@@ -535,6 +608,34 @@ def test_every_page_has_a_built_twin_and_the_selector_links_both_ways(site):
     assert not problems, "\n".join(problems)
 
 
+def _drawings(html: str) -> list[str]:
+    """The page's SVG drawings, without what differs between two renderings of one figure:
+    matplotlib's creation date and its random element ids."""
+    out = []
+    for m in re.finditer(r"<svg\b.*?</svg>", html, flags=re.S):
+        svg = re.sub(r"<dc:date>.*?</dc:date>", "", m.group(0))
+        svg = re.sub(r'(?:xlink:)?(?:id|href)="[^"]*"', "", svg)
+        out.append(re.sub(r"url\(#[^)]*\)", "", svg))
+    return out
+
+
+def test_both_languages_show_the_same_drawings(site):
+    """Same code, same seeds, training cached within a build: every figure and graph of a Chinese
+    page is the English page's, element for element."""
+    problems, compared = [], 0
+    for page in PAGES:
+        en, zh = site / _url(page) / "index.html", site / "zh" / _url(page) / "index.html"
+        a, b = _drawings(en.read_text(encoding="utf-8")), _drawings(zh.read_text(encoding="utf-8"))
+        if len(a) != len(b):
+            problems.append(f"{page}: {len(a)} drawings in English, {len(b)} in Chinese")
+        differ = [i + 1 for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        if differ:
+            problems.append(f"{page}: drawings {differ} differ between the languages")
+        compared += len(a)
+    assert compared > 300, compared
+    assert not problems, "\n".join(problems)
+
+
 # the term, and a page it must find (the pages that explain it)
 SEARCHES = {"交叉熵": "zh/derivations/softmax/", "小批量随机梯度下降": "zh/concepts/linear-model/"}
 
@@ -656,6 +757,7 @@ def main(argv: list[str]) -> int:
         if what == "sync":
             text = path.read_text(encoding="utf-8")
             new, problems = sync_text((DOCS / page).read_text(encoding="utf-8"), text, heading_ids(page))
+            new = join_cjk_breaks(new)
             if new != text:
                 tmp = path.with_suffix(".md.tmp")
                 tmp.write_text(new, encoding="utf-8")

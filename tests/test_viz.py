@@ -355,7 +355,8 @@ def graphviz_pure_program(tmp_path_factory, request):
         return found
     import shutil
 
-    target = request.config.cache.mkdir("graphviz-pure")
+    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    target = cache.mkdir("graphviz-pure") if cache is not None else tmp_path_factory.mktemp("graphviz-pure")
     for folder in ("bin", "Scripts"):
         found = shutil.which("graphviz-pure", path=str(target / folder))
         if found:

@@ -14,7 +14,7 @@ import numbers
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, to_numpy
 from . import lr_scheduler  # noqa: F401  (minigrad.optim.lr_scheduler, as in torch)
 
 __all__ = ["Optimizer", "SGD", "Adam", "lr_scheduler"]
@@ -23,9 +23,7 @@ __all__ = ["Optimizer", "SGD", "Adam", "lr_scheduler"]
 def _array(x) -> np.ndarray:
     """The NumPy data behind a Tensor or array, without copying (runs every step: a
     tensor outside the graph needs no detached view)."""
-    if isinstance(x, Tensor):
-        return x.detach().numpy() if x.requires_grad else x.numpy()
-    return np.asarray(x)
+    return to_numpy(x)
 
 
 def _check_nonnegative(name: str, value, optimizer: str) -> None:
