@@ -569,15 +569,10 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: Tensor) -> Tensor:
-        shape = tuple(np.shape(x)) if not isinstance(x, Tensor) else tuple(x.shape)
+        shape = x._data.shape if isinstance(x, Tensor) else np.shape(x)
         if len(shape) == 0 or shape[-1] != self.in_features:
-            raise ValueError(f"Linear({self.in_features}, {self.out_features}) got input of shape {shape}: "
+            raise ValueError(f"Linear({self.in_features}, {self.out_features}) got input of shape {tuple(shape)}: "
                              f"it needs at least one dimension, the last of size {self.in_features}")
-        if not (self.in_features and self.out_features):
-            # zero features: the fused primitive folds the batch with reshape(-1, 0), which
-            # NumPy cannot do; matmul and add handle empty axes (the result is the bias)
-            y = x @ self.weight.T
-            return y if self.bias is None else y + self.bias
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:

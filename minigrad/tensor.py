@@ -13,6 +13,7 @@ backward pass that would read a changed value raises instead of using it.
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 
 import numpy as np
@@ -109,7 +110,7 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
             parents = (_operand(a, b._data.dtype), b)
         else:
             parents = None
-    elif len(operands) != 1 or not isinstance(operands[0], Tensor):
+    elif not all(isinstance(x, Tensor) for x in operands) or len({x._data.dtype for x in operands}) != 1:
         parents = None
     if parents is None:  # the general rule: one dtype for all, constants made in it
         dtype = result_type(*operands)
@@ -556,7 +557,8 @@ class Tensor(Conveniences, Node):
         if self.dtype.kind != "f":
             raise TypeError(f"mean(): needs a floating-point tensor, got {self.dtype}; convert with .float()")
         kw = self._reduce_args(dim, axis, keepdim, keepdims, "mean")
-        count = int(np.prod([n for i, n in enumerate(self.shape) if kw["axis"] is None or i in kw["axis"]]))
+        shape, axes = self._data.shape, kw["axis"]
+        count = math.prod(shape if axes is None else [shape[i] for i in axes])
         return apply_op("sum", self, **kw) / count
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
