@@ -95,34 +95,38 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
     [3.0, 6.0]
     """
     spec = REGISTRY[name]
-    parents = operands
-    if len(operands) == 2:  # the common cases, decided without the general rule:
-        a, b = operands     # two tensors of one dtype, or a float tensor and a Python number
+    parents = None  # stays None when the general dtype rule is needed
+    if len(operands) == 2:  # the common cases, decided without it: two tensors of one
+        a, b = operands     # dtype, or a float tensor and a Python number
         if isinstance(a, Tensor):
             if isinstance(b, Tensor):
-                if a._data.dtype != b._data.dtype:
-                    parents = None
+                if a._data.dtype == b._data.dtype:
+                    parents = operands
             elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f":
                 parents = (a, _operand(b, a._data.dtype))
-            else:
-                parents = None
         elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b._data.dtype.kind == "f":
             parents = (_operand(a, b._data.dtype), b)
-        else:
-            parents = None
-    elif not all(isinstance(x, Tensor) for x in operands) or len({x._data.dtype for x in operands}) != 1:
-        parents = None
+        if parents is not None:
+            a, b = parents
+            arrays = (a._data, b._data)
+            requires_grad = a.requires_grad or b.requires_grad
+    elif len(operands) == 1 and isinstance(operands[0], Tensor):
+        parents = operands
+        arrays = (operands[0]._data,)
+        requires_grad = operands[0].requires_grad
     if parents is None:  # the general rule: one dtype for all, constants made in it
-        dtype = result_type(*operands)
-        parents = tuple(x if isinstance(x, Tensor) else _operand(x, dtype) for x in operands)
-        arrays = [p._data if p._data.dtype == dtype else p._data.astype(dtype) for p in parents]
-    else:
-        arrays = [p._data for p in parents]
-    requires_grad = parents[0].requires_grad or (len(parents) > 1 and any(p.requires_grad for p in parents))
+        if all(isinstance(x, Tensor) for x in operands) and len({x._data.dtype for x in operands}) == 1:
+            parents = operands
+            arrays = [p._data for p in parents]
+        else:
+            dtype = result_type(*operands)
+            parents = tuple(x if isinstance(x, Tensor) else _operand(x, dtype) for x in operands)
+            arrays = [p._data if p._data.dtype == dtype else p._data.astype(dtype) for p in parents]
+        requires_grad = any(p.requires_grad for p in parents)
     if spec.floats and arrays[0].dtype.kind != "f":
         arrays = [a.astype(_DEFAULT_FLOAT) if a.dtype.kind != "f" else a for a in arrays]
     try:
-        data = spec.tensor(*arrays, **kwargs)
+        data = spec.tensor(*arrays, **kwargs) if kwargs else spec.tensor(*arrays)
         if spec.saves:
             data, stash = data
     except ShapeError:
@@ -132,7 +136,9 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
     if _State.anomaly:
         check_finite(data, "forward", name, [a.shape for a in arrays])
     out = _init(_new(Tensor), data if type(data) is np.ndarray else np.asarray(data))
-    out._scope = _State.scope
+    scope = _State.scope
+    if scope is not None:  # inside an nn.Module's forward: drawings group its ops
+        out._scope = scope
     if requires_grad and _State.grad_enabled:
         out.requires_grad, out._parents, out._op, out._kwargs = True, parents, spec, kwargs
         out._saved = tuple([p._vc[0] for p in parents])  # versions, to catch later in-place edits
@@ -209,9 +215,11 @@ class Tensor(Conveniences, Node):
     def _backward(self, g, create_graph: bool = False):
         """(parent, gradient) for each input that requires grad. Every gradient passes
         through ``_conform``: the one place where broadcasting is undone."""
-        parents = self._parents
-        if tuple([p._vc[0] for p in parents]) != self._saved:
-            self._check_versions()  # raises, naming the op and the input
+        parents, inputs = self._parents, []
+        for p, version in zip(parents, self._saved):
+            if p._vc[0] != version:
+                self._check_versions()  # raises, naming the op and the input
+            inputs.append(p._data)
         op, kw = self._op, self._kwargs
         if op.saves:  # the forward's intermediates: plain arrays, so only for a first-order pass
             kw = {**kw, "saved": None if create_graph else self._stash}
@@ -219,7 +227,7 @@ class Tensor(Conveniences, Node):
             g = g if isinstance(g, Tensor) else _make(np.asarray(g))
             inputs, out = parents, self
         else:
-            inputs, out = [p._data for p in parents], self._data
+            out = self._data
         result = []
         for p, vjp in zip(parents, op.tensor_vjps):
             if p.requires_grad:  # a constant's VJP never runs
