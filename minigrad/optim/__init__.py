@@ -175,7 +175,7 @@ class Optimizer:
     @staticmethod
     def _write(p: Tensor, update: np.ndarray) -> None:
         """``p -= update`` as one in-place Tensor op (counted by the version counter)."""
-        p.sub_(update.astype(p.dtype, copy=False))
+        p.sub_(update)  # cast to p's dtype by the in-place op ("same_kind")
 
 
 class SGD(Optimizer):
