@@ -223,6 +223,10 @@ class Value(Node):
     def __float__(self) -> float:
         return self.data
 
+    def __format__(self, spec: str) -> str:
+        # f"{v:.3f}" formats the number (a gradient under create_graph is a Value too)
+        return format(self.data, spec) if spec else repr(self)
+
     def item(self) -> float:
         """Return ``data`` as a Python float (as ``Tensor.item()`` does)."""
         return self.data
