@@ -81,7 +81,7 @@ def server(site):
     httpd.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed before other modules start their own Playwright
 def browser():
     if CHROMIUM is None:
         if os.environ.get("CI"):
@@ -318,7 +318,7 @@ def test_full_size_link_opens_the_drawing(browser, server):
     html = viz.figure(viz.draw((x * x).tanh()), caption="one neuron")
     tab = Tab(browser, server, 390)
     try:
-        tab.page.goto(server + "404.html")  # a page of the site's origin, as the docs are
+        tab.page.goto(server + "assets/stylesheets/extra.css")  # the site's origin, as the docs are
         tab.page.set_content(f"<article>{html}</article>")
         with tab.context.expect_page() as opened:
             tab.page.click("a.mg-full")
