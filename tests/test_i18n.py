@@ -707,13 +707,19 @@ def test_search_box_finds_chinese_terms(site, zh_server):
                 page.goto(zh_server + "zh/")                 # a fresh page: one query each
                 box = page.locator("input.md-search__input")
                 box.click()
-                page.keyboard.insert_text(term)          # as an input method commits a word
-                # the search worker builds its index on first use: on a busy machine that takes a while
-                try:
-                    page.wait_for_function(
-                        "expected => [...document.querySelectorAll('.md-search-result__link')]"
-                        ".some(a => new URL(a.href).pathname === '/' + expected)", arg=expected, timeout=90_000)
-                except Exception:
+                js = ("expected => [...document.querySelectorAll('.md-search-result__link')]"
+                      ".some(a => new URL(a.href).pathname === '/' + expected)")
+                # The search worker builds its index on first use, which takes a while on a busy
+                # machine, and a query typed before it is ready can be dropped: type it again.
+                for attempt in range(6):
+                    box.fill("")
+                    page.keyboard.insert_text(term)          # as an input method commits a word
+                    try:
+                        page.wait_for_function(js, arg=expected, timeout=20_000)
+                        break
+                    except Exception:
+                        continue
+                else:
                     found = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
                     meta = page.inner_text(".md-search-result__meta")
                     pytest.fail(f"searching {term!r} did not list /{expected}: {meta!r}, {found[:8]}")

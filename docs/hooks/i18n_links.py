@@ -15,3 +15,15 @@ _ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"
 
 def on_post_page(output, page, config, **kwargs):
     return _ALTERNATE.sub("", output)
+
+
+_SELECTOR = re.compile(r'(<a href=")[^"]*(" hreflang="(\w+)" class="md-select__link")')
+
+
+def on_post_template(output_content, template_name, config, **kwargs):
+    """404.html is a template, not a page: it gets the head links and a language selector left
+    over from the last page built. Drop the former; point the latter at each language's home."""
+    if template_name != "404.html":
+        return output_content
+    output_content = _ALTERNATE.sub("", output_content)
+    return _SELECTOR.sub(lambda m: f'{m[1]}/{"" if m[3] == "en" else m[3] + "/"}{m[2]}', output_content)
