@@ -21,8 +21,6 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -36,19 +34,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    given = os.environ.get("MINIGRAD_DOCS_SITE")
-    if given:
-        return Path(given)
-    if not (ROOT / "docs/assets/katex/katex.min.js").exists():
-        pytest.fail("KaTeX is missing from docs/assets/katex: run 'sh scripts/fetch-katex.sh' (make test does)")
-    out = tmp_path_factory.mktemp("site")
-    # never -q: it drops the warnings that --strict counts
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    return out
+# `site` (the built site, once per session) is a fixture in tests/conftest.py
 
 
 def discover_pages(site: Path) -> list:

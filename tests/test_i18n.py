@@ -38,7 +38,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -545,28 +544,7 @@ def test_every_navigation_title_is_translated():
 
 # ---- built site ----------------------------------------------------------------------------
 
-def _complete(site: Path) -> bool:
-    return (site / "sitemap.xml").is_file() and (site / "search" / "search_index.json").is_file() \
-        and (site / "zh" / "index.html").is_file()
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """The built site: MINIGRAD_DOCS_SITE, or the one test_docs.py built in this session, or a new build."""
-    given = os.environ.get("MINIGRAD_DOCS_SITE")
-    if given:
-        return Path(given)
-    # test_docs.py (run before this file) builds into <basetemp>/site<N>; one build is enough
-    for earlier in sorted(tmp_path_factory.getbasetemp().glob("site*")):
-        if _complete(earlier):
-            return earlier
-    if not (ROOT / "docs/assets/katex/katex.min.js").exists():
-        pytest.fail("KaTeX is missing from docs/assets/katex: run 'sh scripts/fetch-katex.sh' (make test does)")
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    return out
+# `site` (the built site, once per session) is a fixture in tests/conftest.py
 
 
 def _url(page: str) -> str:
