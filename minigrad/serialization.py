@@ -255,24 +255,22 @@ def load(f):
     [[1.0, 1.0]]
     """
     if hasattr(f, "read"):
-        name = getattr(f, "name", "<file object>")
-        try:
-            return _parse(f, name)
-        except CheckpointError:
-            raise
-        except _FAULTS as err:
-            raise CheckpointError(f"load: {name} is not a minigrad .npz checkpoint: "
-                                  f"{type(err).__name__}: {err}") from None
+        return _parse_checked(f, getattr(f, "name", "<file object>"))
     path = os.fspath(f)
     if not os.path.exists(path):
         raise FileNotFoundError(errno.ENOENT, "load: no such checkpoint file", path)
     if os.path.isdir(path):
         raise IsADirectoryError(errno.EISDIR, "load: the path is a directory, not a checkpoint", path)
     with open(path, "rb") as fh:  # opening errors (permissions) pass through, naming the path
-        try:
-            return _parse(fh, path)
-        except CheckpointError:
-            raise
-        except _FAULTS as err:
-            raise CheckpointError(f"load: {path} is not a minigrad .npz checkpoint: "
-                                  f"{type(err).__name__}: {err}") from None
+        return _parse_checked(fh, path)
+
+
+def _parse_checked(fh, name):
+    """:func:`_parse`, with any fault of a damaged file reported as a CheckpointError naming it."""
+    try:
+        return _parse(fh, name)
+    except CheckpointError:
+        raise
+    except _FAULTS as err:
+        raise CheckpointError(f"load: {name} is not a minigrad .npz checkpoint: "
+                              f"{type(err).__name__}: {err}") from None
