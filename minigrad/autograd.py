@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+import itertools
+import operator
 import threading
 from typing import Any, Callable, Iterator
 
@@ -246,11 +248,12 @@ class Node:
     create_graph)`` (the chain rule at this node: ``(parent, gradient)`` pairs),
     ``_free()`` (let go of parents and saved values) and ``_accumulate(g)``.
     ``_op`` is the OpSpec that made the node, None for a leaf, :data:`FREED` once a
-    backward pass released it. Nodes hash by identity, so they can be dictionary keys
-    even when ``==`` is element-wise.
+    backward pass released it; ``_seq`` is the node's number in creation order (from
+    :func:`next_seq`). Nodes hash by identity, so they can be dictionary keys even
+    when ``==`` is element-wise.
     """
 
-    __slots__ = ("_op",)
+    __slots__ = ("_op", "_seq")
 
     @property
     def is_leaf(self) -> bool:
@@ -264,15 +267,22 @@ class Node:
         return "" if op is None else "<freed>" if op is FREED else op.name
 
 
-_DONE = object()  # stack marker: "the node under me has had all its parents visited"
+# Every node takes the next number when it is created. An op can only use nodes that
+# already exist, so a node's parents always have smaller numbers: creation order *is* a
+# topological order, and the reverse pass visits nodes from the highest number down
+# (PyTorch's engine orders its nodes by the same kind of sequence number). Safe across
+# threads: the GIL makes each call atomic.
+next_seq: Callable[[], int] = itertools.count(1).__next__
+_creation_order = operator.attrgetter("_seq")
 
 
 def toposort(roots) -> list:
     """Return the nodes ``roots`` depend on, each after all of its parents.
 
-    Iterative depth-first search with an explicit stack, so a chain of a million ops
-    does not hit Python's recursion limit (micrograd's recursive version stops near
-    1,000). ``roots`` is one node or a list of them.
+    The nodes are found by following parents (an explicit stack, so a chain of a
+    million ops does not hit Python's recursion limit, where micrograd's recursive
+    search stops near 1,000) and put in creation order, which is a topological order
+    because an op's inputs exist before its result. ``roots`` is one node or a list.
 
     Examples
     --------
@@ -281,35 +291,32 @@ def toposort(roots) -> list:
     >>> [n.label or n.op for n in toposort(c)]
     ['a', 'mul', 'add']
     """
-    order: list = []
-    visited: set = set()
-    stack = list(reversed(roots)) if isinstance(roots, (list, tuple)) else [roots]
+    stack = list(roots) if isinstance(roots, (list, tuple)) else [roots]
+    seen = set(stack)
     while stack:
-        node = stack.pop()
-        if node is _DONE:  # all parents of the node below the marker are in order
-            order.append(stack.pop())
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append(node)
-        stack.append(_DONE)
-        for parent in node._parents:
-            if parent not in visited:
+        for parent in stack.pop()._parents:
+            if parent not in seen:
+                seen.add(parent)
                 stack.append(parent)
-    return order
+    return sorted(seen, key=_creation_order)
 
 
 def reverse_pass(roots, seeds, free_graph: bool = False, record: bool = False,
                  create_graph: bool = False) -> Iterator[tuple]:
     """Walk the graph of ``roots`` backwards, applying the chain rule edge by edge.
 
-    Yields ``(node, grad, contributions)`` in reverse topological order, where ``grad``
-    is d(root)/d(node) summed over every path, and ``contributions`` lists
-    ``(parent, gradient it sent to that parent)`` when ``record`` is true (the
-    step-by-step trace wants them; ``backward()`` does not). Gradients from several paths
-    are added by building new arrays, never in place, because a VJP may hand the same
-    array to two parents (``add`` passes ``g`` through to both).
+    Yields ``(node, grad, contributions)`` with every node after all the nodes that
+    use it, where ``grad`` is d(root)/d(node) summed over every path, and
+    ``contributions`` lists ``(parent, gradient it sent to that parent)`` when
+    ``record`` is true (the step-by-step trace wants them; ``backward()`` does not).
+    Gradients from several paths are added by building new arrays, never in place,
+    because a VJP may hand the same array to two parents (``add`` passes ``g`` through
+    to both).
+
+    The order comes from the nodes' creation numbers: a node waits in ``waiting``
+    (keyed by its number) from the first gradient it receives, and the walk takes the
+    numbers from the highest down, so every user of a node, being newer, has already
+    sent its share. Leaves have no parents and need no order: they come last.
 
     Parameters
     ----------
@@ -318,44 +325,75 @@ def reverse_pass(roots, seeds, free_graph: bool = False, record: bool = False,
     seeds : gradient or list of gradients
         d(loss)/d(root) for each root; 1.0 for a scalar loss.
     free_graph : bool
-        Release each node's parents and saved values once used (``backward()``'s default).
+        Release each node's parents and saved values once the whole walk succeeded
+        (``backward()``'s default); if it fails part-way, the graph stays intact.
     create_graph : bool
         Run the VJPs on nodes while recording, so the gradients form a graph too.
+
+    Examples
+    --------
+    >>> from minigrad import Value
+    >>> x = Value(3.0, label="x"); y = x * x
+    >>> [(n.label or n.op, g) for n, g, _ in reverse_pass(y, 1.0)]
+    [('mul', 1.0), ('x', 6.0)]
     """
     if not isinstance(roots, (list, tuple)):
         roots, seeds = [roots], [seeds]
-    grads: dict = {}
+    grads: dict = {}   # node -> d(root)/d(node) so far
+    waiting: dict = {}  # creation number -> a non-leaf node that has received a gradient
+    leaves: list = []
     for root, seed in zip(roots, seeds):
-        grads[root] = seed if root not in grads else grads[root] + seed
+        if root in grads:
+            grads[root] = grads[root] + seed
+        else:
+            grads[root] = seed
+            if root._op is None:
+                leaves.append(root)
+            else:
+                waiting[root._seq] = root
     anomaly = _State.anomaly
-    order = toposort(list(roots))
-    for node in reversed(order):
-        g = grads.pop(node, None)
-        if g is None:  # no path from this node to a root needs a gradient
+    walked = []
+    number = max(waiting, default=0)
+    misses = 0
+    while waiting:
+        node = waiting.pop(number, None)
+        number -= 1
+        if node is None:  # a number from another graph (or a node no root uses)
+            misses += 1
+            if misses > len(waiting):  # many in a row: jump to the newest waiting node
+                number, misses = max(waiting), 0
             continue
+        misses = 0
         op = node._op
-        if op is None:  # a leaf: nothing above it
-            yield node, g, ()
-            continue
         if op is FREED:
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved "
                 "values after they have already been freed): the first backward() released them. "
                 "Pass retain_graph=True to the first backward() call if you need to do this."
             )
+        g = grads.pop(node)
         contributions = [] if record else ()
         for parent, pg in node._backward(g, create_graph):  # the chain rule at this node
             if anomaly:
                 check_finite(pg, "backward", op.name, [p.shape for p in node._parents])
             prev = grads.get(parent)
-            grads[parent] = pg if prev is None else prev + pg
+            if prev is None:  # its first gradient: queue it by number, or as a leaf
+                grads[parent] = pg
+                if parent._op is None:
+                    leaves.append(parent)
+                else:
+                    waiting[parent._seq] = parent
+            else:
+                grads[parent] = prev + pg
             if record:
                 contributions.append((parent, pg))
+        walked.append(node)
         yield node, g, contributions
+    for leaf in leaves:
+        yield leaf, grads.pop(leaf), ()
     if free_graph:  # after the whole walk, so that an error part-way leaves the graph intact
-        for node in order:
-            if node._op is not None:
-                node._free()
+        for node in walked:
+            node._free()
 
 
 def _as_list(x) -> list:

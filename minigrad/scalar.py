@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from .autograd import FREED, Node, _State, backward as _backward_roots, check_finite, no_grad, reverse_pass
+from .autograd import FREED, Node, _State, backward as _backward_roots, check_finite, next_seq, no_grad, reverse_pass
 from .registry import REGISTRY, primitive
 
 __all__ = ["Value"]
@@ -145,6 +145,7 @@ class Value(Node):
         self.requires_grad = True
         self._a = self._b = None
         self._op = None
+        self._seq = next_seq()
 
     # -- graph bookkeeping (used by autograd.reverse_pass)
     @property
@@ -231,41 +232,26 @@ class Value(Node):
         """Return ``data`` as a Python float (as ``Tensor.item()`` does)."""
         return self.data
 
-    # -- operators: each is one registered primitive
-    def __add__(self, other): return _apply(_ADD, self, other)
-    def __radd__(self, other): return _apply(_ADD, other, self)
-    def __sub__(self, other): return _apply(_SUB, self, other)
-    def __rsub__(self, other): return _apply(_SUB, other, self)
-    def __mul__(self, other): return _apply(_MUL, self, other)
-    def __rmul__(self, other): return _apply(_MUL, other, self)
-    def __truediv__(self, other): return _apply(_DIV, self, other)
-    def __rtruediv__(self, other): return _apply(_DIV, other, self)
-    def __pow__(self, other): return _apply(_POW, self, other)
-    def __rpow__(self, other): return _apply(_POW, other, self)
-    def __neg__(self): return _apply(_NEG, self)
-
+    # -- operators: each is one rule of the table, made into a method below the class
     def exp(self):
         """\\(e^x\\); its derivative is \\(e^x\\) itself."""
-        return _apply(_EXP, self)
+        return _EXP_(self)
 
     def log(self):
         """Natural logarithm; derivative \\(1/x\\)."""
-        return _apply(_LOG, self)
+        return _LOG_(self)
 
     def tanh(self):
         """\\(\\tanh x\\); derivative \\(1 - \\tanh^2 x\\). Finite at any input."""
-        return _apply(_TANH, self)
+        return _TANH_(self)
 
     def sigmoid(self):
         """\\(\\sigma(x) = 1/(1+e^{-x})\\), computed without overflow; derivative \\(\\sigma(1-\\sigma)\\)."""
-        return _apply(_SIGMOID, self)
+        return _SIGMOID_(self)
 
     def relu(self):
         """\\(\\max(x, 0)\\); derivative 1 where \\(x > 0\\), else 0 (also at 0)."""
-        return _apply(_RELU, self)
-
-
-_ADD, _SUB, _MUL, _DIV, _POW, _NEG, _EXP, _LOG, _TANH, _SIGMOID, _RELU = (REGISTRY[n] for n in _RULES)
+        return _RELU_(self)
 
 
 def _lift(x) -> Value:
@@ -281,27 +267,68 @@ def _lift(x) -> Value:
 _new = object.__new__
 
 
-def _apply(spec, x, y=None) -> Value:
-    """Run one scalar primitive (one or two inputs) and, when recording, link the result in.
+def _unary(spec):
+    """The method that runs a one-input rule and, when recording, links the result in.
 
     Written flat on purpose: it runs once per node of graphs with millions of nodes.
     """
-    if not isinstance(x, Value):
-        x = _lift(x)
-    if y is None:
-        data = spec.scalar(x.data)
-        requires_grad = x.requires_grad
-    else:
+    forward = spec.scalar
+
+    def method(x):
+        out = _new(Value)
+        out.data = forward(x.data)
+        out.grad = 0.0
+        out.label = ""
+        out._seq = next_seq()
+        if x.requires_grad and _State.grad_enabled:
+            out.requires_grad = True
+            out._a = x
+            out._b = None
+            out._op = spec
+        else:
+            out.requires_grad = False
+            out._a = out._b = out._op = None
+        if _State.anomaly:
+            check_finite(out.data, "forward", spec.name, [()])
+        return out
+
+    method.__name__ = spec.name
+    return method
+
+
+def _binary(spec, reflected: bool = False):
+    """As :func:`_unary`, for a two-input rule: ``x * y``, or ``y * x`` when ``reflected``
+    (``__rmul__``, called for ``2 * x``). A number operand becomes a constant Value."""
+    forward = spec.scalar
+
+    def method(x, y):
         if not isinstance(y, Value):
             y = _lift(y)
-        data = spec.scalar(x.data, y.data)
-        requires_grad = x.requires_grad or y.requires_grad
-    if _State.anomaly:
-        check_finite(data, "forward", spec.name, [()] * (1 if y is None else 2))
-    out = _new(Value)
-    out.data, out.grad, out.label = data, 0.0, ""
-    if requires_grad and _State.grad_enabled:
-        out.requires_grad, out._a, out._b, out._op = True, x, y, spec
-    else:
-        out.requires_grad, out._a, out._b, out._op = False, None, None, None
-    return out
+        if reflected:
+            x, y = y, x
+        out = _new(Value)
+        out.data = forward(x.data, y.data)
+        out.grad = 0.0
+        out.label = ""
+        out._seq = next_seq()
+        if (x.requires_grad or y.requires_grad) and _State.grad_enabled:
+            out.requires_grad = True
+            out._a = x
+            out._b = y
+            out._op = spec
+        else:
+            out.requires_grad = False
+            out._a = out._b = out._op = None
+        if _State.anomaly:
+            check_finite(out.data, "forward", spec.name, [(), ()])
+        return out
+
+    method.__name__ = spec.name
+    return method
+
+
+for _name, _dunder in [("add", "add"), ("sub", "sub"), ("mul", "mul"), ("div", "truediv"), ("pow", "pow")]:
+    setattr(Value, f"__{_dunder}__", _binary(REGISTRY[_name]))
+    setattr(Value, f"__r{_dunder}__", _binary(REGISTRY[_name], reflected=True))
+Value.__neg__ = _unary(REGISTRY["neg"])
+_EXP_, _LOG_, _TANH_, _SIGMOID_, _RELU_ = (_unary(REGISTRY[n]) for n in ("exp", "log", "tanh", "sigmoid", "relu"))

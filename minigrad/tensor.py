@@ -19,7 +19,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import tensor_ops  # noqa: F401  (registers the tensor primitives)
-from .autograd import FREED, Node, _State, backward as _backward_roots, check_finite
+from .autograd import FREED, Node, _State, backward as _backward_roots, check_finite, next_seq
 from .random import default_generator
 from .registry import REGISTRY
 from .tensor_ops import ShapeError, call, sum_to_shape
@@ -34,7 +34,7 @@ def _init(t: "Tensor", array: np.ndarray, requires_grad: bool = False) -> "Tenso
     """Fill a Tensor's slots around an array that is already valid: the one constructor."""
     t._data, t._grad, t.requires_grad, t.label = array, None, requires_grad, ""
     t._parents, t._op, t._kwargs, t._saved, t._vc, t._stash = (), None, None, None, [0], None
-    t._retains_grad, t._scope = False, None
+    t._retains_grad, t._scope, t._seq = False, None, next_seq()
     return t
 
 
