@@ -355,8 +355,9 @@ def reverse_pass(roots, seeds, free_graph: bool = False, record: bool = False,
     walked = []
     number = max(waiting, default=0)
     misses = 0
+    take, gradient_of = waiting.pop, grads.get  # bound once: this loop runs per node
     while waiting:
-        node = waiting.pop(number, None)
+        node = take(number, None)
         number -= 1
         if node is None:  # a number from another graph (or a node no root uses)
             misses += 1
@@ -374,9 +375,11 @@ def reverse_pass(roots, seeds, free_graph: bool = False, record: bool = False,
         g = grads.pop(node)
         contributions = [] if record else ()
         for parent, pg in node._backward(g, create_graph):  # the chain rule at this node
+            if not parent.requires_grad:  # a constant: its gradient goes nowhere
+                continue
             if anomaly:
                 check_finite(pg, "backward", op.name, [p.shape for p in node._parents])
-            prev = grads.get(parent)
+            prev = gradient_of(parent)
             if prev is None:  # its first gradient: queue it by number, or as a leaf
                 grads[parent] = pg
                 if parent._op is None:

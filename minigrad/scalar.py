@@ -154,20 +154,22 @@ class Value(Node):
         return () if a is None else (a,) if b is None else (a, b)
 
     def _backward(self, g, create_graph: bool = False):
-        """(parent, gradient) pairs from the op's shared VJP.
+        """(parent, gradient) pairs from the op's shared VJP (the reverse pass skips
+        parents that need no gradient).
 
         The VJP reads the inputs when backward runs: do not change ``.data`` between a
         forward and its backward (a float cannot count its changes as a Tensor does).
+        Under create_graph it runs on the Values themselves, so the gradient is recorded.
         """
-        a, b, vjp = self._a, self._b, self._op.scalar_vjp
+        a, b = self._a, self._b
         if b is None:
-            (ga,) = vjp(g, a, self) if create_graph else vjp(g, a.data, self.data)
-            return ((a, ga),) if a.requires_grad else ()
-        # under create_graph the rule runs on the Values themselves, so the gradient is recorded
-        ga, gb = vjp(g, a, b, self) if create_graph else vjp(g, a.data, b.data, self.data)
-        if a.requires_grad:
-            return ((a, ga), (b, gb)) if b.requires_grad else ((a, ga),)
-        return ((b, gb),) if b.requires_grad else ()
+            (ga,) = self._op.scalar_vjp(g, a, self) if create_graph else self._op.scalar_vjp(g, a.data, self.data)
+            return ((a, ga),)
+        if create_graph:
+            ga, gb = self._op.scalar_vjp(g, a, b, self)
+        else:
+            ga, gb = self._op.scalar_vjp(g, a.data, b.data, self.data)
+        return ((a, ga), (b, gb))
 
     def _free(self) -> None:
         self._a = self._b = None

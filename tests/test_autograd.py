@@ -46,6 +46,24 @@ def test_toposort_puts_every_node_after_its_parents_once(steps):
             assert position[id(parent)] < position[id(node)]
 
 
+@given(expressions(num_inputs=2), expressions(num_inputs=2), st.integers(0, 2000), st.floats(-2, 2),
+       st.floats(-2, 2))
+def test_reverse_pass_skips_the_numbers_of_nodes_outside_the_graph(steps, other, gap, a, b):
+    # The walk goes down the creation numbers: nodes made in between (another graph, or
+    # results no root uses) leave gaps it must step over while still adding every path.
+    def program(x, y):
+        first = evaluate(steps, [x, y])
+        unused = [Value(0.5) * 2.0 for _ in range(gap)]  # numbers that belong to no root
+        evaluate(other, [first, Value(0.25)])
+        second = evaluate(other, [first, y])
+        return first * second + unused[-1] if unused else first * second
+
+    x, y = Value(a), Value(b)
+    program(x, y).backward()
+    expected = numeric_grad(lambda v: program(Value(v[0]), Value(v[1])).data, np.array([a, b]))
+    np.testing.assert_allclose([x.grad, y.grad], expected, atol=1e-5, rtol=1e-4)
+
+
 @given(expressions(num_inputs=2), st.floats(-2, 2), st.floats(-2, 2))
 def test_reverse_pass_matches_finite_differences_on_random_graphs(steps, a, b):
     # inputs reused and diamonds: the reverse pass must add every path's contribution

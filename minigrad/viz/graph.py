@@ -100,7 +100,7 @@ def node_names(order: list) -> dict:
     >>> from minigrad.autograd import toposort
     >>> x = Value(3.0, label="x"); y = x * 2.0
     >>> sorted(node_names(toposort(y)).values())
-    ['v0', 'v2', 'x']
+    ['v1', 'v2', 'x']
     """
     names = {}
     for i, node in enumerate(order):
