@@ -144,6 +144,11 @@ def w1_mlp(impls, quick, peers):
         for gc_on in (True, False):
             engines.append(Engine(f"{label} Value, gc {'on' if gc_on else 'off'}",
                                   lambda model=model: mlp_step(model, X, y), gc=gc_on))
+    # The floor: the fastest one-object-per-node engine we could write (see bare.py)
+    from .bare import BareValue
+
+    bare = make_mlp(BareValue)
+    engines.append(Engine("bare engine (floor), gc on", lambda: mlp_step(bare, X, y)))
     if has("micrograd"):
         from micrograd.engine import Value as MGValue
 
@@ -388,6 +393,8 @@ QUICK = ["W1-mlp", "W1-chain-1e4", "W1-chain-1e5", "W2-b10", "W3-b256", "W3-b819
 TARGETS = [
     ("W1-mlp", "micrograd, gc on", "minigrad Value, gc on", ">=", 8.0,
      "W1 MLP step: minigrad at least 8× faster than micrograd, collector on"),
+    ("W1-mlp", "micrograd, gc on", "bare engine (floor), gc on", ">=", 8.0,
+     "W1 floor: could any one-object-per-node engine be 8× faster? (bare.py, collector on)"),
     ("W2-b10", "minigrad Tensor, scratch", "limit", "<=", 6.0, "W2 step (scratch) ≤ 6× hand-written NumPy"),
     ("W2-b10", "minigrad, concise", "limit", "<=", 6.0, "W2 step (concise) ≤ 6× hand-written NumPy"),
     ("W3-b256", "minigrad, concise", "limit", "<=", 1.3, "W3 batch 256 step ≤ 1.3× hand-written NumPy"),

@@ -86,3 +86,19 @@ def test_one_summary_is_the_median_of_per_process_medians():
     s = summarize([[5.0, 1.0, 2.0], [3.0], [10.0, 20.0]])
     assert s["per_process"] == [2.0, 3.0, 15.0]
     assert (s["median"], s["low"], s["high"]) == (3.0, 2.0, 15.0)
+
+
+def test_the_floor_engine_takes_the_same_steps_as_minigrad():
+    # W1's "bare engine" row is a floor only if it does exactly minigrad's work
+    from benchmarks.bare import BareValue
+    from benchmarks.workloads import _moons, make_mlp, mlp_step
+
+    import minigrad
+
+    X, y = _moons(20)
+    bare, full = make_mlp(BareValue), make_mlp(minigrad.Value)
+    for _ in range(3):
+        assert mlp_step(bare, X, y).data == mlp_step(full, X, y).data
+    flat = [[p.data for layer in m for ws, b in layer for p in (*ws, b)] for m in (bare, full)]
+    assert flat[0] == flat[1]
+
