@@ -235,6 +235,7 @@ class Value(Node):
         return self.data
 
     # -- operators: each is one rule of the table, made into a method below the class
+    # (+ - * / ** and unary -, by _binary and _unary; the named ones are here for their docs)
     def exp(self):
         """\\(e^x\\); its derivative is \\(e^x\\) itself."""
         return _EXP_(self)
@@ -329,6 +330,8 @@ def _binary(spec, reflected: bool = False):
     return method
 
 
+# x * y calls Value.__mul__, made here from the "mul" rule of the table: following one `*`
+# is method -> table row (forward), and backward: Value._backward -> the same row (VJP).
 for _name, _dunder in [("add", "add"), ("sub", "sub"), ("mul", "mul"), ("div", "truediv"), ("pow", "pow")]:
     setattr(Value, f"__{_dunder}__", _binary(REGISTRY[_name]))
     setattr(Value, f"__r{_dunder}__", _binary(REGISTRY[_name], reflected=True))
