@@ -138,7 +138,8 @@ def div(a, b):
 #   adding [a == 0 and b == 0] to the exponent makes that term b * a^0 = 0 without a branch.
 # d a^b/db = a^b ln a, taken as 0 where a == 0 and b >= 0 (ln is fed 1 there).
 def _dpow_da(g, a, b, out):
-    if _raw(b).ndim == 0 and _raw(b) != 0:  # the usual x ** 2: no mask needed
+    # The usual x ** 2 needs no mask (tested as a Python float: a 0-d array's != is slow).
+    if _raw(b).ndim == 0 and float(_raw(b)) != 0:
         return g * b * a ** (b - 1)
     return g * b * a ** (b - 1 + ((_raw(a) == 0) & (_raw(b) == 0)))
 
@@ -248,6 +249,8 @@ def logsumexp(x, axis=None, keepdims=False):
 
 def _as_matrices(g, a, b):
     """``g`` with the axes that a 1-D operand of matmul dropped put back: (..., m, n)."""
+    if a.ndim > 1 and b.ndim > 1:  # none dropped: g itself (no reshape to record under create_graph)
+        return g
     s = g.shape
     s = (1, 1) if a.ndim == 1 and b.ndim == 1 else s[:-1] + (1,) + s[-1:] if a.ndim == 1 else s + (1,) if b.ndim == 1 else s
     return g.reshape(s)
@@ -278,6 +281,8 @@ def matmul(a, b):
 
 def _rows(x):
     """Fold every batch axis into one: (..., n) -> (batch, n), also when n or batch is 0."""
+    if x.ndim == 2:  # already (batch, n): x itself (no reshape to record under create_graph)
+        return x
     return x.reshape((math.prod(x.shape[:-1]), x.shape[-1]))
 
 
