@@ -30,10 +30,23 @@ __all__ = ["Tensor", "apply_op", "where", "to_numpy", "as_array"]
 
 # ------------------------------------------------------------------ construction
 
-def _init(t: "Tensor", array: np.ndarray, requires_grad: bool = False) -> "Tensor":
-    """Fill a Tensor's slots around an array that is already valid: the one constructor."""
-    t._data, t._grad, t.requires_grad, t.label = array, None, requires_grad, ""
-    t._parents, t._op, t._kwargs, t._saved, t._vc, t._stash = (), None, None, None, [0], None
+def _init(t: "Tensor", array: np.ndarray, requires_grad: bool = False, parents: tuple = (), op=None,
+          kwargs=None, saved=None) -> "Tensor":
+    """Fill a Tensor's slots around an array that is already valid: the one constructor.
+
+    A recorded result passes its ``parents``, ``op``, ``kwargs`` and ``saved`` (its
+    inputs' versions) here, so that each slot is written once: this runs for every op.
+    """
+    t._data = array  # one store per line: a multiple assignment would build a tuple first
+    t._grad = None
+    t.requires_grad = requires_grad
+    t.label = ""
+    t._parents = parents
+    t._op = op
+    t._kwargs = kwargs
+    t._saved = saved
+    t._vc = [0]  # the version counter, in a list that detach() and .data share
+    t._stash = None
     t._retains_grad, t._scope, t._seq = False, None, next_seq()
     return t
 
@@ -97,18 +110,18 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
     spec = REGISTRY[name]
     parents = None  # stays None when the general dtype rule is needed
     if len(operands) == 2:  # the common cases, decided without it: two tensors of one
-        a, b = operands     # dtype, or a float tensor and a Python number
+        a, b = operands     # dtype, or a float tensor and a Python number (a shared constant)
         if isinstance(a, Tensor):
             if isinstance(b, Tensor):
                 if a._data.dtype == b._data.dtype:
                     parents = operands
             elif (type(b) is float or type(b) is int) and a._data.dtype.kind == "f":
-                parents = (a, _operand(b, a._data.dtype))
+                parents = a, _operand(b, a._data.dtype)
         elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b._data.dtype.kind == "f":
-            parents = (_operand(a, b._data.dtype), b)
+            parents = _operand(a, b._data.dtype), b
         if parents is not None:
             a, b = parents
-            arrays = (a._data, b._data)
+            arrays = a._data, b._data
             requires_grad = a.requires_grad or b.requires_grad
     elif len(operands) == 1 and isinstance(operands[0], Tensor):
         parents = operands
@@ -135,15 +148,21 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
         raise _op_error(name, arrays, err) from None
     if _State.anomaly:
         check_finite(data, "forward", name, [a.shape for a in arrays])
-    out = _init(_new(Tensor), data if type(data) is np.ndarray else np.asarray(data))
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
+    if requires_grad and _State.grad_enabled:  # recorded: linked to its inputs, whose versions
+        if len(parents) == 2:                  # it saves to catch later in-place edits
+            saved = parents[0]._vc[0], parents[1]._vc[0]
+        else:
+            saved = tuple([p._vc[0] for p in parents])
+        out = _init(_new(Tensor), data, True, parents, spec, kwargs, saved)
+        if spec.saves:
+            out._stash = stash
+    else:  # nothing to record: a plain result (no_grad, or no input requires grad)
+        out = _init(_new(Tensor), data)
     scope = _State.scope
     if scope is not None:  # inside an nn.Module's forward: drawings group its ops
         out._scope = scope
-    if requires_grad and _State.grad_enabled:
-        out.requires_grad, out._parents, out._op, out._kwargs = True, parents, spec, kwargs
-        out._saved = tuple([p._vc[0] for p in parents])  # versions, to catch later in-place edits
-        if spec.saves:
-            out._stash = stash
     return out
 
 
@@ -215,11 +234,18 @@ class Tensor(Conveniences, Node):
     def _backward(self, g, create_graph: bool = False):
         """(parent, gradient) for each input that requires grad. Every gradient passes
         through ``_conform``: the one place where broadcasting is undone."""
-        parents, inputs = self._parents, []
-        for p, version in zip(parents, self._saved):
-            if p._vc[0] != version:
+        parents, saved = self._parents, self._saved
+        if len(parents) == 2:  # a binary op, the usual case: the loop below, unrolled
+            a, b = parents
+            if a._vc[0] != saved[0] or b._vc[0] != saved[1]:
                 self._check_versions()  # raises, naming the op and the input
-            inputs.append(p._data)
+            inputs = [a._data, b._data]
+        else:
+            inputs = []
+            for p, version in zip(parents, saved):
+                if p._vc[0] != version:
+                    self._check_versions()
+                inputs.append(p._data)
         op, kw = self._op, self._kwargs
         if op.saves:  # the forward's intermediates: plain arrays, so only for a first-order pass
             kw = {**kw, "saved": None if create_graph else self._stash}
@@ -233,8 +259,8 @@ class Tensor(Conveniences, Node):
             if p.requires_grad:  # a constant's VJP never runs
                 gp = vjp(g, *inputs, out, **kw) if kw else vjp(g, *inputs, out)
                 data = p._data
-                if gp.shape != data.shape or gp.dtype != data.dtype:
-                    gp = p._conform(gp)
+                if gp.shape != data.shape or gp.dtype is not data.dtype:  # (`is`: dtypes are
+                    gp = p._conform(gp)                                    # shared; _conform compares)
                 result.append((p, gp))
         return result
 
@@ -366,8 +392,8 @@ class Tensor(Conveniences, Node):
         t._vc = self._vc
         return t
 
-    def _write(self, what: str, fn) -> "Tensor":
-        """Every in-place change goes through here: permission, the write, the version bump."""
+    def _write(self, what: str, fn, *args) -> "Tensor":
+        """Every in-place change goes through here: permission, ``fn(array, *args)``, the version bump."""
         if self.requires_grad and _State.grad_enabled:
             if self._op is None:
                 raise RuntimeError(
@@ -377,16 +403,23 @@ class Tensor(Conveniences, Node):
                 f"{what}: in-place change of a tensor computed by '{self.op}' inside a recorded graph; "
                 "minigrad does not rewrite graphs: write `y = y + ...` instead")
         try:
-            fn(self._data)
+            fn(self._data, *args)
         except (ValueError, TypeError) as err:
             raise type(err)(f"{what}: {err} (tensor {tuple(self.shape)} {self.dtype})") from None
         self._vc[0] += 1
         return self
 
     def _ufunc_(self, ufunc, other, what):
-        _refuse_graph_operand(other, what)
-        other = to_numpy(other)
-        return self._write(what, lambda a: ufunc(a, other, out=a, casting="same_kind"))
+        """``self = ufunc(self, other)`` in place (``+=``, ``sub_``, ...)."""
+        if isinstance(other, Tensor):
+            if other.requires_grad:
+                _refuse_graph_operand(other, what)
+            other = other._data
+        else:
+            other = to_numpy(other)
+        # ufunc(a, other, a): the third argument is `out`, the array itself; a ufunc
+        # casts "same_kind" by default (float64 into float32 yes, float into int no).
+        return self._write(what, ufunc, other, self._data)
 
     def __iadd__(self, other): return self._ufunc_(np.add, other, "+=")
     def __isub__(self, other): return self._ufunc_(np.subtract, other, "-=")
