@@ -51,6 +51,8 @@ def as_array(data, dtype=None, copy: bool = False) -> np.ndarray:
     ...
     TypeError: tensor(): data must be numbers (bool, int or float), got NoneType None
     """
+    if type(data) is np.ndarray and dtype is None and not copy and data.dtype.kind in "biuf":
+        return data  # already an array of numbers, the common case (a batch): nothing to do
     if isinstance(data, Node):  # a Tensor: its array
         data = data._data
     from_python = not isinstance(data, (np.ndarray, np.generic))
