@@ -64,6 +64,8 @@ def broadcast_axes(grad_shape: tuple, shape: tuple) -> tuple:
     (1,)
     """
     lead = len(grad_shape) - len(shape)
+    if lead >= 0 and grad_shape[lead:] == shape:  # only leading axes added (a bias over a batch)
+        return tuple(range(lead))
     axes = list(range(lead))
     for i, n in enumerate(shape):
         if lead < 0 or n != grad_shape[lead + i]:
@@ -87,7 +89,12 @@ def sum_to_shape(grad, shape: tuple):
     array([256., 256., 256.])
     """
     axes = broadcast_axes(grad.shape, shape)
-    return grad.sum(axis=axes).reshape(shape) if axes else grad
+    if not axes:
+        return grad
+    total = grad.sum(axis=axes)
+    if type(total) is np.ndarray and total.shape == shape:  # leading axes summed away: done
+        return total
+    return total.reshape(shape)  # stretched axes of size 1 put back (and a NumPy scalar made an array)
 
 
 def _kept(shape: tuple, axis) -> tuple:
