@@ -156,7 +156,7 @@ def mse_loss(pred, target, reduction: str = "mean") -> Tensor:
     _check_reduction(reduction)
     pred = _tensor(pred)
     target = _tensor(target)  # None or strings raise here, naming what was given
-    if pred.shape != target.shape:
+    if pred._data.shape != target._data.shape:  # (the arrays' tuples: no Size to build)
         raise ValueError(
             f"mse_loss: pred has shape {pred.shape} but target has shape {target.shape}; "
             "reshape one of them (e.g. target.reshape(pred.shape)) so they match"

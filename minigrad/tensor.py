@@ -127,14 +127,19 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
         parents = operands
         arrays = (operands[0]._data,)
         requires_grad = operands[0].requires_grad
-    if parents is None:  # the general rule: one dtype for all, constants made in it
-        if all(isinstance(x, Tensor) for x in operands) and len({x._data.dtype for x in operands}) == 1:
-            parents = operands
-            arrays = [p._data for p in parents]
+    if parents is None:  # more operands (linear's three), or mixed ones
+        arrays, requires_grad = [], False
+        for x in operands:  # tensors of one dtype need no rule either
+            if not isinstance(x, Tensor) or (arrays and x._data.dtype != arrays[0].dtype):
+                break
+            arrays.append(x._data)
+            requires_grad = requires_grad or x.requires_grad
         else:
-            dtype = result_type(*operands)
-            parents = tuple(x if isinstance(x, Tensor) else _operand(x, dtype) for x in operands)
-            arrays = [p._data if p._data.dtype == dtype else p._data.astype(dtype) for p in parents]
+            parents = operands
+    if parents is None:  # the general rule: one dtype for all, constants made in it
+        dtype = result_type(*operands)
+        parents = tuple(x if isinstance(x, Tensor) else _operand(x, dtype) for x in operands)
+        arrays = [p._data if p._data.dtype == dtype else p._data.astype(dtype) for p in parents]
         requires_grad = any(p.requires_grad for p in parents)
     if spec.floats and arrays[0].dtype.kind != "f":
         arrays = [a.astype(_DEFAULT_FLOAT) if a.dtype.kind != "f" else a for a in arrays]
@@ -274,17 +279,20 @@ class Tensor(Conveniences, Node):
 
     def _free(self) -> None:
         """Let go of parents and saved values once backward() used them."""
-        self._parents, self._op, self._kwargs, self._saved, self._stash = (), FREED, None, None, None
+        self._parents = ()
+        self._op = FREED
+        self._kwargs = self._saved = self._stash = None
 
     def _accumulate(self, g, create_graph: bool = False) -> None:
-        if create_graph or (self._grad is not None and self._grad.requires_grad):
+        grad = self._grad
+        if grad is None and not create_graph:  # the first gradient, the usual case
+            self._grad = _init(_new(Tensor), np.array(g))  # a VJP may share one array between nodes: a copy
+        elif create_graph or grad.requires_grad:
             g = g if isinstance(g, Tensor) else _make(np.asarray(g))
-            self._grad = g if self._grad is None else self._grad + g
-        elif self._grad is None:
-            self._grad = _make(np.array(g))  # a VJP may share one array between nodes: a private copy
+            self._grad = g if grad is None else grad + g
         else:
-            np.add(self._grad._data, g, out=self._grad._data)  # accumulate in place, as PyTorch
-            self._grad._vc[0] += 1
+            np.add(grad._data, g, out=grad._data)  # accumulate in place, as PyTorch
+            grad._vc[0] += 1
 
     def _seed(self, gradient, what: str):
         if not self.requires_grad:
@@ -296,7 +304,8 @@ class Tensor(Conveniences, Node):
                 raise RuntimeError(
                     f"{what}() without a gradient needs a scalar output, got shape {tuple(self.shape)}; "
                     "pass gradient= (same shape) or reduce first, e.g. loss.sum()")
-            return _one(self._data.dtype).reshape(self._data.shape)
+            one = _one(self._data.dtype)
+            return one if one.shape == self._data.shape else one.reshape(self._data.shape)
         seed = gradient if isinstance(gradient, Tensor) and gradient.requires_grad else as_array(gradient, self.dtype)
         if seed.shape != self._data.shape:
             raise ShapeError(f"{what}(): gradient has shape {tuple(seed.shape)} but the output has shape {tuple(self.shape)}")
@@ -595,7 +604,7 @@ class Tensor(Conveniences, Node):
     # ---------------------------------------------------------- compositions (no backward code)
     def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """Mean over ``dim``: a sum divided by the count. Floating point only, as PyTorch."""
-        if self.dtype.kind != "f":
+        if self._data.dtype.kind != "f":
             raise TypeError(f"mean(): needs a floating-point tensor, got {self.dtype}; convert with .float()")
         kw = self._reduce_args(dim, axis, keepdim, keepdims, "mean")
         shape, axes = self._data.shape, kw["axis"]
