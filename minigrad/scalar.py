@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 
 from .autograd import FREED, Node, _State, backward as _backward_roots, check_finite, next_seq, no_grad, reverse_pass
 from .registry import REGISTRY, primitive
@@ -77,18 +78,18 @@ def _dpow_db(g, a, b, out):
 # ---------------------------------------------------------------- the table of rules
 # name       forward                                   VJP: (g, inputs..., out) -> gradients
 _RULES = {
-    "add":     (lambda a, b: a + b,             lambda g, a, b, out: (g, g)),                  # d(a+b) = da + db
-    "sub":     (lambda a, b: a - b,             lambda g, a, b, out: (g, -g)),                 # d(a-b) = da - db
-    "mul":     (lambda a, b: a * b,             lambda g, a, b, out: (g * b, g * a)),          # d(ab) = b da + a db
+    "add":     (operator.add,                   lambda g, a, b, out: (g, g)),                  # d(a+b) = da + db
+    "sub":     (operator.sub,                   lambda g, a, b, out: (g, -g)),                 # d(a-b) = da - db
+    "mul":     (operator.mul,                   lambda g, a, b, out: (g * b, g * a)),          # d(ab) = b da + a db
     "div":     (_div,                           lambda g, a, b, out: (g / b, -g * out / b)),   # d(a/b) = da/b - a db/b^2
     "pow":     (_pow,                           lambda g, a, b, out: (                         # d a^b = b a^(b-1) da
                     0.0 * g if float(b) == 0 == float(a) else g * b * _pow(a, b - 1), _dpow_db(g, a, b, out))),  # + a^b ln a db
-    "neg":     (lambda x: -x,                   lambda g, x, out: (-g,)),                      # d(-x) = -dx
+    "neg":     (operator.neg,                   lambda g, x, out: (-g,)),                      # d(-x) = -dx
     "exp":     (_exp,                           lambda g, x, out: (g * out,)),                 # d e^x = e^x dx
     "log":     (_log,                           lambda g, x, out: (g / x,)),                   # d ln x = dx / x
     "tanh":    (math.tanh,                      lambda g, x, out: (g * (1.0 - out * out),)),   # d tanh = (1 - tanh^2) dx
     "sigmoid": (_sigmoid,                       lambda g, x, out: (g * out * (1.0 - out),)),   # d s = s (1 - s) dx
-    "relu":    (lambda x: x if x > 0 else 0.0,  lambda g, x, out: (g if float(x) > 0 else 0.0 * g,)),  # [x > 0]
+    "relu":    (lambda x: 0.0 if x <= 0 else x, lambda g, x, out: (g if float(x) > 0 else 0.0 * g,)),  # [x > 0]; NaN stays NaN
 }
 
 for _name, (_forward, _vjp) in _RULES.items():

@@ -5,6 +5,7 @@ import math
 
 import pytest
 
+import minigrad
 from minigrad import Value
 
 
@@ -38,6 +39,15 @@ def test_tanh_and_sigmoid_saturate_finitely(x):
         y.backward()
         assert math.isfinite(y.data) and y.data == pytest.approx(value)
         assert math.isfinite(v.grad) and v.grad == pytest.approx(grad)
+
+
+def test_relu_keeps_nan_as_pytorch_and_the_tensor_engine_do():
+    # max(x, 0) of NaN is NaN (a NaN must not silently become 0); its gradient is 0 there
+    x = Value(math.nan)
+    y = x.relu()
+    y.backward()
+    assert math.isnan(y.data) and x.grad == 0.0
+    assert math.isnan(minigrad.tensor([math.nan]).relu().item())
 
 
 def test_relu_derivative_at_zero_is_zero():
