@@ -239,19 +239,26 @@ class Tensor(Conveniences, Node):
     def _backward(self, g, create_graph: bool = False):
         """(parent, gradient) for each input that requires grad. Every gradient passes
         through ``_conform``: the one place where broadcasting is undone."""
-        parents, saved = self._parents, self._saved
-        if len(parents) == 2:  # a binary op, the usual case: the loop below, unrolled
+        parents, saved, op, kw = self._parents, self._saved, self._op, self._kwargs
+        if len(parents) == 2 and not (kw or op.saves or create_graph):
+            # A binary op on arrays (add, mul, matmul, ...), the usual node: the general
+            # code below, unrolled, since it runs for every node of every backward pass.
             a, b = parents
             if a._vc[0] != saved[0] or b._vc[0] != saved[1]:
                 self._check_versions()  # raises, naming the op and the input
-            inputs = [a._data, b._data]
-        else:
-            inputs = []
-            for p, version in zip(parents, saved):
-                if p._vc[0] != version:
-                    self._check_versions()
-                inputs.append(p._data)
-        op, kw = self._op, self._kwargs
+            x, y, out = a._data, b._data, self._data
+            vjp_a, vjp_b = op.tensor_vjps
+            result = []
+            if a.requires_grad:  # a constant's VJP never runs
+                result.append((a, a._conform(vjp_a(g, x, y, out))))
+            if b.requires_grad:
+                result.append((b, b._conform(vjp_b(g, x, y, out))))
+            return result
+        inputs = []
+        for p, version in zip(parents, saved):
+            if p._vc[0] != version:
+                self._check_versions()
+            inputs.append(p._data)
         if op.saves:  # the forward's intermediates: plain arrays, so only for a first-order pass
             kw = {**kw, "saved": None if create_graph else self._stash}
         if create_graph:  # the VJPs run on nodes while recording: the gradient gets a graph
@@ -263,18 +270,16 @@ class Tensor(Conveniences, Node):
         for p, vjp in zip(parents, op.tensor_vjps):
             if p.requires_grad:  # a constant's VJP never runs
                 gp = vjp(g, *inputs, out, **kw) if kw else vjp(g, *inputs, out)
-                data = p._data
-                if gp.shape != data.shape or gp.dtype is not data.dtype:  # (`is`: dtypes are
-                    gp = p._conform(gp)                                    # shared; _conform compares)
-                result.append((p, gp))
+                result.append((p, p._conform(gp)))
         return result
 
     def _conform(self, g):
         """The gradient in this tensor's shape (broadcast undone) and dtype."""
-        if g.shape != self._data.shape:
-            g = sum_to_shape(g, self._data.shape)
-        if g.dtype != self._data.dtype:
-            g = call("cast", g, dtype=self._data.dtype) if isinstance(g, Tensor) else np.asarray(g, self._data.dtype)
+        data = self._data
+        if g.shape != data.shape:
+            g = sum_to_shape(g, data.shape)
+        if g.dtype is not data.dtype and g.dtype != data.dtype:  # (`is` first: dtypes are shared)
+            g = call("cast", g, dtype=data.dtype) if isinstance(g, Tensor) else np.asarray(g, data.dtype)
         return g
 
     def _free(self) -> None:
@@ -707,7 +712,8 @@ class Tensor(Conveniences, Node):
 
     # ---------------------------------------------------------- outside the graph
     def _reduce_args(self, dim, axis, keepdim, keepdims, op):
-        return {"axis": normalize_axes(dim if axis is None else axis, self.ndim, op),
+        axes = dim if axis is None else axis
+        return {"axis": None if axes is None else normalize_axes(axes, self._data.ndim, op),  # None: all
                 "keepdims": bool(keepdim if keepdims is None else keepdims)}
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
