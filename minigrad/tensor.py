@@ -254,6 +254,16 @@ class Tensor(Conveniences, Node):
             if b.requires_grad:
                 result.append((b, b._conform(vjp_b(g, x, y, out))))
             return result
+        if len(parents) == 1 and not (op.saves or create_graph):
+            # A unary op on arrays (sum, exp, reshape, ...): unrolled the same way.
+            (a,) = parents
+            if a._vc[0] != saved[0]:
+                self._check_versions()
+            if not a.requires_grad:
+                return []
+            (vjp,) = op.tensor_vjps
+            ga = vjp(g, a._data, self._data, **kw) if kw else vjp(g, a._data, self._data)
+            return [(a, a._conform(ga))]
         inputs = []
         for p, version in zip(parents, saved):
             if p._vc[0] != version:
