@@ -275,6 +275,10 @@ def _matmul_vjp_b(g, a, b, out):  # d(AB)/dB = A^T G
 
 @primitive("matmul", "tensor", _matmul_vjp_a, _matmul_vjp_b)
 def matmul(a, b):
+    try:
+        return a @ b
+    except ValueError:  # the shapes are described only now, so a product that works pays nothing
+        pass
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(f"matmul: both operands need at least 1 dimension, got shapes {a.shape} and {b.shape}")
     k_a, k_b = a.shape[-1], b.shape[-2 if b.ndim > 1 else 0]
@@ -283,7 +287,7 @@ def matmul(a, b):
             f"matmul: shapes {a.shape} and {b.shape} are not aligned: "
             f"last dim of the left ({k_a}) != {'second-to-last' if b.ndim > 1 else 'only'} dim of the right ({k_b})"
         )
-    return a @ b
+    return a @ b  # batch axes that do not broadcast: NumPy's error, which apply_op names
 
 
 def _rows(x):
