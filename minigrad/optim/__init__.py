@@ -155,14 +155,15 @@ class Optimizer:
         for group in self.param_groups:
             wd = group["weight_decay"]
             for p in group["params"]:
-                if not p.requires_grad or p.grad is None:
+                grad = p.grad
+                if grad is None or not p.requires_grad:
                     continue
-                g = _array(p.grad)
-                if g.shape != p.shape:
-                    raise ValueError(f"{type(self).__name__}.step: a parameter of shape {tuple(p.shape)} "
+                g, data = _array(grad), _array(p)
+                if g.shape != data.shape:
+                    raise ValueError(f"{type(self).__name__}.step: a parameter of shape {data.shape} "
                                      f"has a gradient of shape {g.shape}")
                 if wd:
-                    g = g + wd * _array(p)  # the L2 penalty's gradient, added as torch adds it
+                    g = g + wd * data  # the L2 penalty's gradient, added as torch adds it
                 yield group, p, g
 
     @staticmethod
