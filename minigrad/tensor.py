@@ -158,8 +158,10 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
     if requires_grad and _State.grad_enabled:  # recorded: linked to its inputs, whose versions
         if len(parents) == 2:                  # it saves to catch later in-place edits
             saved = parents[0]._vc[0], parents[1]._vc[0]
-        else:
-            saved = tuple([p._vc[0] for p in parents])
+        else:  # (a loop: a comprehension would cost a function call)
+            saved = ()
+            for p in parents:
+                saved += (p._vc[0],)
         out = _init(_new(Tensor), data, True, parents, spec, kwargs, saved)
         if spec.saves:
             out._stash = stash
