@@ -321,8 +321,7 @@ class Tensor(Conveniences, Node):
                 raise RuntimeError(
                     f"{what}() without a gradient needs a scalar output, got shape {tuple(self.shape)}; "
                     "pass gradient= (same shape) or reduce first, e.g. loss.sum()")
-            one = _one(self._data.dtype)
-            return one if one.shape == self._data.shape else one.reshape(self._data.shape)
+            return _one(self._data.dtype).reshape(self._data.shape)  # a view: the shared 1 stays read-only
         seed = gradient if isinstance(gradient, Tensor) and gradient.requires_grad else as_array(gradient, self.dtype)
         if seed.shape != self._data.shape:
             raise ShapeError(f"{what}(): gradient has shape {tuple(seed.shape)} but the output has shape {tuple(self.shape)}")
