@@ -724,7 +724,7 @@ class Tensor(Conveniences, Node):
     # ---------------------------------------------------------- outside the graph
     def _reduce_args(self, dim, axis, keepdim, keepdims, op):
         axes = dim if axis is None else axis
-        return {"axis": None if axes is None else normalize_axes(axes, self._data.ndim, op),  # None: all
+        return {"axis": None if axes is None else normalize_axes(axes, self._data.ndim, op),  # None: every axis
                 "keepdims": bool(keepdim if keepdims is None else keepdims)}
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
