@@ -65,12 +65,9 @@ class _Switch:
     value: Any = False
 
     def __new__(cls, *args):
-        if len(args) == 1 and callable(args[0]) and cls.__init__ is _Switch.__init__:
+        if args and cls.__init__ is object.__init__ and len(args) == 1 and callable(args[0]):
             return cls()(args[0])  # used bare, as @no_grad
-        return super().__new__(cls)
-
-    def __init__(self):
-        pass
+        return object.__new__(cls)
 
     def __enter__(self):
         self._saved = getattr(_State, self.attr)
