@@ -278,8 +278,11 @@ def toposort(roots) -> list:
 
     The nodes are found by following parents (an explicit stack, so a chain of a
     million ops does not hit Python's recursion limit, where micrograd's recursive
-    search stops near 1,000) and put in creation order, which is a topological order
-    because an op's inputs exist before its result. ``roots`` is one node or a list.
+    search stops near 1,000). Results come in creation order, which is a topological
+    order because an op's inputs exist before its result; each leaf comes just before
+    the first result that uses it (not by its own number: a shared constant may have
+    been made long before, and drawings should not depend on that). ``roots`` is one
+    node or a list.
 
     Examples
     --------
@@ -288,14 +291,25 @@ def toposort(roots) -> list:
     >>> [n.label or n.op for n in toposort(c)]
     ['a', 'mul', 'add']
     """
-    stack = list(roots) if isinstance(roots, (list, tuple)) else [roots]
-    seen = set(stack)
+    roots = list(roots) if isinstance(roots, (list, tuple)) else [roots]
+    stack, seen = list(roots), set(roots)
     while stack:
         for parent in stack.pop()._parents:
             if parent not in seen:
                 seen.add(parent)
                 stack.append(parent)
-    return sorted(seen, key=_creation_order)
+    order, placed = [], set()
+    for node in sorted((n for n in seen if n._op is not None), key=_creation_order):
+        for parent in node._parents:
+            if parent._op is None and parent not in placed:
+                placed.add(parent)
+                order.append(parent)
+        order.append(node)
+    for root in roots:  # a root that is itself a leaf
+        if root._op is None and root not in placed:
+            placed.add(root)
+            order.append(root)
+    return order
 
 
 def reverse_pass(roots, seeds, free_graph: bool = False, record: bool = False,
