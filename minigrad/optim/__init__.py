@@ -14,16 +14,10 @@ import numbers
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
-from ..tensor import Tensor, to_numpy
+from ..tensor import Tensor
 from . import lr_scheduler  # noqa: F401  (minigrad.optim.lr_scheduler, as in torch)
 
 __all__ = ["Optimizer", "SGD", "Adam", "lr_scheduler"]
-
-
-def _array(x) -> np.ndarray:
-    """The NumPy data behind a Tensor or array, without copying (runs every step: a
-    tensor outside the graph needs no detached view)."""
-    return to_numpy(x)
 
 
 def _check_nonnegative(name: str, value, optimizer: str) -> None:
@@ -158,7 +152,7 @@ class Optimizer:
                 grad = p.grad
                 if grad is None or not p.requires_grad:
                     continue
-                g, data = _array(grad), _array(p)
+                g, data = grad._data, p._data  # both Tensors (the grad setter refuses anything else)
                 if g.shape != data.shape:
                     raise ValueError(f"{type(self).__name__}.step: a parameter of shape {data.shape} "
                                      f"has a gradient of shape {g.shape}")
@@ -173,10 +167,10 @@ class Optimizer:
         with enable_grad():
             return closure()
 
-    @staticmethod
-    def _write(p: Tensor, update: np.ndarray) -> None:
-        """``p -= update`` as one in-place Tensor op (counted by the version counter)."""
-        p.sub_(update)  # cast to p's dtype by the in-place op ("same_kind")
+    def _write(self, p: Tensor, update: np.ndarray) -> None:
+        """``p -= update`` as one in-place Tensor write (counted by the version counter);
+        the update is cast to p's dtype ("same_kind"). Called under ``no_grad()``."""
+        p._write(f"{type(self).__name__}.step", np.subtract, update, p._data)
 
 
 class SGD(Optimizer):
