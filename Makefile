@@ -23,7 +23,7 @@ system-deps:
 
 # KaTeX for the docs' math, from the npm registry (not committed).
 docs-assets:
-	@sh scripts/fetch-katex.sh
+	@sh scripts/fetch-katex.sh && sh scripts/fetch-play.sh
 
 # The main job: the examples on embedded data, rendered graphs, the docs site.
 demo: system-deps $(VENV)/.installed

@@ -26,11 +26,11 @@ from __future__ import annotations
 import functools
 import inspect
 import itertools
+import math
 import operator
 import threading
 from typing import Any, Callable, Iterator
 
-import numpy as np
 
 __all__ = [
     "Node", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
@@ -219,13 +219,22 @@ def is_grad_enabled() -> bool:
 
 def check_finite(values: Any, what: str, op: str, shapes: list) -> None:
     """Raise FloatingPointError if ``values`` holds NaN or inf (used by detect_anomaly)."""
-    arr = np.asarray(getattr(values, "_data", getattr(values, "data", values)))
-    if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
+    data = getattr(values, "_data", getattr(values, "data", values))
+    if type(data) is float:  # a Value's number: no NumPy, so the scalar engine runs without it
+        if math.isfinite(data):
+            return
+        bad = "nan" if data != data else ("-inf" if data < 0 else "inf")
+    else:
+        import numpy as np
+
+        arr = np.asarray(data)
+        if arr.dtype.kind not in "fc" or np.isfinite(arr).all():
+            return
         bad = "nan" if np.isnan(arr).any() else ("-inf" if np.any(arr == -np.inf) else "inf")
-        shapes_text = ", ".join(str(tuple(s)) for s in shapes)
-        raise FloatingPointError(
-            f"detect_anomaly: {what} of '{op}' produced {bad} (input shapes: {shapes_text})"
-        )
+    shapes_text = ", ".join(str(tuple(s)) for s in shapes)
+    raise FloatingPointError(
+        f"detect_anomaly: {what} of '{op}' produced {bad} (input shapes: {shapes_text})"
+    )
 
 
 class _Freed:

@@ -11,10 +11,16 @@ ops says that its gradients add up.
 
 from __future__ import annotations
 
-import numpy as np
+import math
+
+try:
+    import numpy as np
+except ModuleNotFoundError as err:  # Pyodide in the docs' Play page: Value graphs only (no Tensor there)
+    if err.name != "numpy":
+        raise
+    np = None
 
 from ..autograd import FREED, reverse_pass, toposort
-from ..tensor_ops import broadcast_axes
 
 __all__ = ["draw", "render", "to_svg", "pipe", "graphviz_pure", "to_text", "node_names", "compute_grads", "summary",
            "kind_of", "format_for", "RENDER_FORMATS"]
@@ -37,6 +43,9 @@ def _array(x):
     ``Tensor.data`` and ``.grad`` may be Tensors (detached, or carrying a graph after
     ``create_graph=True``): read them through ``detach()`` so nothing is recorded.
     """
+    if np is None:
+        raise ImportError(f"minigrad.viz: drawing {type(x).__name__} data needs NumPy, which is not installed "
+                          "(Value graphs are drawn without it)")
     if x is None or isinstance(x, np.ndarray):
         return x
     if hasattr(x, "detach") and hasattr(x, "numpy"):
@@ -80,6 +89,8 @@ def _stretched(spec, out_shape: tuple, in_shape: tuple, shapes: list) -> tuple:
             flag = False
     if not flag:
         return ()
+    from ..tensor_ops import broadcast_axes  # here: the tensor engine needs NumPy, Value graphs do not
+
     try:
         return tuple(broadcast_axes(out_shape, in_shape))
     except ValueError:
@@ -128,7 +139,7 @@ def kind_of(node, root) -> str:
         return "result"
     if node.requires_grad:
         return "parameter"
-    return "constant" if np.ndim(_array(node.data)) == 0 else "input"
+    return "constant" if type(node.data) is float or np.ndim(_array(node.data)) == 0 else "input"
 
 
 def summary(x, precision: int = 4) -> str:
@@ -149,6 +160,8 @@ def summary(x, precision: int = 4) -> str:
     """
     if x is None:
         return "—"
+    if type(x) is float:  # a Value's number (also without NumPy)
+        return f"{x:.{precision}g}"
     a = _array(x)
     if a.size <= 6:  # small: the values themselves, on one line (the shape is shown apart)
         if a.ndim == 0:
@@ -168,8 +181,14 @@ def summary(x, precision: int = 4) -> str:
 
 
 def _nonfinite(x) -> bool:
-    a = _array(x) if x is not None else np.zeros(0)
+    if x is None or type(x) is float:
+        return x is not None and not math.isfinite(x)
+    a = _array(x)
     return a.dtype.kind in "fc" and not np.isfinite(a).all()
+
+
+def _shape(x) -> tuple:
+    return () if type(x) is float else tuple(_array(x).shape)
 
 
 def _depth(order: list) -> int:
@@ -211,8 +230,8 @@ def _stored_grad(node):
 
 def _value_label(node, name, kind, grad, show_data, show_grad) -> str:
     lines = [f"{name}" + (f"  [{kind}]" if kind in ("parameter", "input", "constant") else "")]
-    data = _array(node.data)
-    if data.ndim or type(node).__name__ == "Tensor":
+    data = node.data if type(node.data) is float else _array(node.data)  # a Value's float: no NumPy needed
+    if type(data) is not float and (data.ndim or type(node).__name__ == "Tensor"):
         lines.append(f"shape {tuple(data.shape)} {data.dtype}")
     if show_data:
         lines.append(f"data {summary(node.data)}")
@@ -318,8 +337,8 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
             target.node(op_id, label=node.op or "freed", shape="ellipse", style="filled", fillcolor="#f5f5f5")
             dot.edge(op_id, ids[node])
             spec = node._op if node._op is not FREED else None
-            out_shape = tuple(_array(node.data).shape)
-            shapes = [tuple(_array(p.data).shape) for p in node._parents]
+            out_shape = _shape(node.data)
+            shapes = [_shape(p.data) for p in node._parents]
             for p, in_shape in zip(node._parents, shapes):
                 edge = {}
                 axes = _stretched(spec, out_shape, in_shape, shapes) if p.requires_grad else ()
@@ -609,8 +628,8 @@ def to_text(root, show_grad=True, grads: dict | None = None) -> str:
             head += f" = {node.op or 'freed'}({', '.join(names[p] for p in node._parents)})"
         else:
             head += f"   [{kind_of(node, root)}]"
-        data = _array(node.data)
-        if data.ndim:
+        data = node.data if type(node.data) is float else _array(node.data)  # a Value's float: no NumPy needed
+        if type(data) is not float and data.ndim:
             head += f"   shape {tuple(data.shape)}"
         head += f"   data {summary(data)}"
         grad = grads.get(node) if grads is not None else _stored_grad(node)
