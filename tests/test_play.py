@@ -123,6 +123,12 @@ def test_the_zip_holds_what_the_page_imports():
 
 # --------------------------------------------------------------- the page's Python, in CPython
 
+def test_page_module_doctests():
+    import doctest
+
+    assert doctest.testmod(minigrad_play).failed == 0
+
+
 @pytest.mark.parametrize("code", PROGRAMS[:2])
 def test_page_gradients_equal_cpython_backward(code):
     got = json.loads(minigrad_play.run(code))
@@ -261,7 +267,7 @@ def _walk_steps(page) -> list:
 
 
 @pytest.mark.browser
-def test_play_page_runs_three_programs_offline(browser, play_server):
+def test_play_page_runs_three_programs_offline(browser, play_server, site):
     page, problems, requests = _open(browser, play_server + "play/")
     try:
         time.sleep(0.5)
@@ -275,6 +281,9 @@ def test_play_page_runs_three_programs_offline(browser, play_server):
         wall = time.perf_counter() - t0
         print(f"\nPlay page: first result {page.get_attribute('#mg-play', 'data-first-result-seconds')} s "
               f"after the click, as the page measured it ({wall:.1f} s wall clock in the test)")
+        fetched = {u for u in requests if "/assets/play" in u or "play-worker" in u}
+        on_disk = sum((site / u.split("/", 3)[3]).stat().st_size for u in fetched)
+        assert abs(on_disk / 1e6 - float(mb)) < 0.06, (sorted(fetched), on_disk, mb)  # the stated size is what came
         for i, code in enumerate(PROGRAMS[:2]):
             if i:
                 assert _run(page, code, i) == "ok", page.text_content("#mg-play-error")
@@ -295,9 +304,32 @@ def test_play_page_runs_three_programs_offline(browser, play_server):
         assert not page.is_visible("#mg-play-result")
         assert _run(page, "a = Value(3.0)\nL = a * a", 3) == "ok"
         assert _shown_grads(page)["a"] == 6.0
+        # code that never ends is stopped (here after 3 s, not 20), and the next Run starts Python again
+        page.eval_on_selector("#mg-play", "e => e.dataset.runLimitS = '3'")
+        assert _run(page, "while True:\n    pass", 4) == "error"
+        assert "more than 3 s" in page.text_content("#mg-play-error-text")
+        assert _run(page, "a = Value(-1.0)\nL = a.relu() + a * 2", 5) == "ok"
+        assert _shown_grads(page)["a"] == 2.0
         assert not problems, problems
     finally:
         page.context.close()
+
+
+def test_built_site_states_its_sizes(site):
+    """Every size placeholder was replaced; the pages state the same numbers; the stated site size
+    is the built site's (to the 0.1 MB shown: replacing the placeholders changes it by bytes)."""
+    import re
+
+    import play
+
+    for f in list(site.rglob("*.html")) + list(site.rglob("*.json")):
+        text = f.read_text(encoding="utf-8", errors="replace")
+        assert not any(k in text for k in play.PLACEHOLDERS), f
+    total = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1e6
+    for page in ("play/index.html", "install/index.html", "zh/play/index.html", "zh/install/index.html"):
+        text = (site / page).read_text()
+        stated = {float(x) for x in re.findall(r"([0-9]+\.[0-9]) MB", text)}
+        assert len(stated) == 2 and abs(max(stated) - total) < 0.06, (page, stated, total)
 
 
 @pytest.mark.browser

@@ -37,6 +37,7 @@
       printed: "What the code printed:",
       big: "The graph is large: the steps are listed without a drawing each.",
       prev: "previous step", next: "next step",
+      codeError: "Your code raised an error", pageError: "Python stopped",
     },
     zh: {
       file: "这个页面在浏览器里运行Python，而浏览器只允许由网页服务器提供的页面这样做，直接以文件打开不行。" +
@@ -63,6 +64,7 @@
       printed: "代码打印的内容：",
       big: "计算图较大：逐步列出，但不为每一步作图。",
       prev: "上一步", next: "下一步",
+      codeError: "代码出错了", pageError: "Python已停止",
     },
   };
   const RUN_LIMIT_S = 20;
@@ -115,11 +117,12 @@
     }
     function runInWorker(text) {
       const id = ++runId;
+      const limit = +root.dataset.runLimitS || RUN_LIMIT_S;  // (a test shortens it)
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {  // an endless loop: stop the worker; the next Run starts a new one
           worker.terminate(); worker = null; started = null;
-          reject(new Error(T.timeout(RUN_LIMIT_S)));
-        }, RUN_LIMIT_S * 1000);
+          reject(new Error(T.timeout(limit)));
+        }, limit * 1000);
         worker.onmessage = (e) => {
           if (e.data.id !== id) return;
           clearTimeout(timer);
@@ -150,7 +153,7 @@
         root.dataset.firstResultSeconds = root.dataset.firstResultSeconds || seconds;
         firstDone = true;
       } catch (err) {
-        showError(phase === "start" ? T.failed + err.message : err.message, "");
+        showError(phase === "start" ? T.failed + err.message : err.message, "", T.pageError);
         root.dataset.state = "error";
         status.textContent = "";
         if (phase === "start" && worker) { worker.terminate(); worker = null; started = null; }
@@ -171,7 +174,8 @@
       into.appendChild(svg);
     }
 
-    function showError(message, printed) {
+    function showError(message, printed, title) {
+      $("mg-play-error-title").textContent = title || T.codeError;
       $("mg-play-result").hidden = true;
       $("mg-play-error").hidden = false;
       $("mg-play-error-text").textContent = message;
