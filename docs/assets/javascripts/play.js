@@ -242,7 +242,15 @@
       else rule.textContent = s.rule;
       const fig = $("mg-play-step-graph");
       fig.hidden = !s.dot;
-      if (s.dot) draw(s.dot, fig);
+      if (s.dot) {
+        draw(s.dot, fig);
+        // on a narrow screen, scroll the drawing to the step's node (outlined in red)
+        const node = [...fig.querySelectorAll("g.node")].find((g) => g.querySelector('[stroke="#d32f2f"]'));
+        if (node) {
+          const r = node.getBoundingClientRect(), b = fig.getBoundingClientRect();
+          fig.scrollLeft += r.left - b.left - (b.width - r.width) / 2;
+        }
+      }
     }
     $("mg-play-prev").addEventListener("click", () => showStep(at - 1));
     $("mg-play-next").addEventListener("click", () => showStep(at + 1));
