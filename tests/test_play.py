@@ -180,6 +180,8 @@ def test_page_errors_are_readable(code, message):
 def test_page_printed_output_is_returned():
     got = json.loads(minigrad_play.run("a = Value(2.0)\nprint('hello', a.data)\nL = a * 3"))
     assert got["printed"] == "hello 2.0\n"
+    many = json.loads(minigrad_play.run("for i in range(10**5):\n    print(i)\nL = Value(1.0) * 2"))
+    assert len(many["printed"]) < minigrad_play.MAX_PRINTED + 100 and "more characters not shown" in many["printed"]
 
 
 # --------------------------------------------------------------- in Chromium

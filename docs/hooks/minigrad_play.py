@@ -37,6 +37,7 @@ __all__ = ["run", "STARTER"]
 STARTER = "a = Value(2.0); b = Value(-3.0); L = (a*b + a).tanh()"
 FILENAME = "<your code>"
 MAX_NODES = 60  # a bigger graph is still computed, but not drawn step by step
+MAX_PRINTED = 20_000  # characters of printed output sent to the page
 # gradcheck's own step and tolerances, so the page checks as minigrad.gradcheck does
 _DEFAULTS = {k: p.default for k, p in inspect.signature(gradcheck).parameters.items() if k in ("eps", "atol", "rtol")}
 
@@ -87,6 +88,13 @@ def _check(root, leaves: list, grads: dict) -> dict:
         ok = abs(ana - num) <= atol + rtol * abs(num)  # gradcheck's test, element by element
         rows.append({"name": leaf.label, "analytic": _num(ana), "numeric": _num(num), "ok": bool(ok)})
     return {"ok": all(r["ok"] for r in rows), "rows": rows, "eps": eps, "atol": atol, "rtol": rtol}
+
+
+def _printed(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    if len(text) <= MAX_PRINTED:
+        return text
+    return text[:MAX_PRINTED] + f"\n… ({len(text) - MAX_PRINTED} more characters not shown)\n"
 
 
 def _num(x) -> float | str:
@@ -143,9 +151,9 @@ def run(code: str) -> str:
                           "dot": None if big else draw(root, grads=dict(known), highlight=s.node, show_grad=True,
                                                        legend=False).source})
         leaves = [n for n in order if not n._parents and n.requires_grad]
-        result = {"ok": True, "printed": printed.getvalue(), "output_name": name, "nodes": nodes,
+        result = {"ok": True, "printed": _printed(printed), "output_name": name, "nodes": nodes,
                   "dot": draw(root, grads=grads, show_grad=True).source, "steps": steps,
                   "gradcheck": _check(root, leaves, grads)}
     except Exception as err:  # noqa: BLE001 -- any error in the learner's code is shown, not raised
-        result = {"ok": False, "error": stage + _message(err), "printed": printed.getvalue()}
+        result = {"ok": False, "error": stage + _message(err), "printed": _printed(printed)}
     return json.dumps(result)
