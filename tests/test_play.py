@@ -69,6 +69,7 @@ a = Value(2.0, label="a"); b = Value(-3.0, label="b"); L = (a * b + a).tanh(); L
 dot = viz.draw(L, show_grad="all").source
 trace = viz.backward_trace(L)
 print(json.dumps({"numpy": "numpy" in sys.modules, "dot": dot, "steps": [s.name for s in trace.steps],
+                  "text": viz.to_text(L, grads=trace.grads), "table": trace.table(),
                   "grads": [float(trace.grads[a]), float(trace.grads[b])],
                   "numeric": numeric_grad(lambda v: math.tanh(v[0] * v[1] + v[0]), [2.0, -3.0])}))
 import minigrad
@@ -88,6 +89,8 @@ except ImportError as err:
     from minigrad import viz
     a = Value(2.0, label="a"); b = Value(-3.0, label="b"); L = (a * b + a).tanh(); L.label = "L"
     assert got["dot"] == viz.draw(L, show_grad="all").source
+    assert got["text"] == viz.to_text(L, grads=viz.compute_grads(L))
+    assert got["table"] == viz.backward_trace(L).table()
     L.backward()
     assert got["grads"] == [a.grad, b.grad]
     assert got["numeric"] == pytest.approx([a.grad, b.grad], abs=1e-8)
