@@ -174,6 +174,7 @@ def test_page_gradcheck_catches_a_wrong_rule(monkeypatch):
     ("x = 3", "computed no Value"),
     ("a = Value(2.0)\nL = a * a\nL.backward()", "already ran"),
     ("L = Value('2')", "line 1: TypeError: Value(data) needs a real number"),
+    ("raise SystemExit(3)", "line 1: SystemExit: 3"),
 ])
 def test_page_errors_are_readable(code, message):
     got = json.loads(minigrad_play.run(code))
@@ -344,6 +345,23 @@ def test_play_page_from_a_file_says_it_needs_the_server(browser, site):
         assert page.is_visible("#mg-play-file")
         assert "make serve" in page.text_content("#mg-play-file")
         assert page.is_disabled("#mg-play-run")
+        assert not problems, problems
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+def test_play_page_in_chinese(browser, play_server):
+    page, problems, requests = _open(browser, play_server + "zh/play/", width=390)
+    try:
+        assert "MB" in page.text_content("#mg-play-status") and "运行" in page.text_content("#mg-play-run")
+        assert _run(page, PROGRAMS[0], 0) == "ok", page.text_content("#mg-play-error")
+        assert "第一个结果" in page.text_content("#mg-play-status")
+        shown = _shown_grads(page)
+        for name, grad in cpython_grads(PROGRAMS[0]).items():
+            assert shown[name] == grad
+        assert "第1步" in page.text_content("#mg-play-pos")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing widens the phone's page
         assert not problems, problems
     finally:
         page.context.close()

@@ -154,6 +154,6 @@ def run(code: str) -> str:
         result = {"ok": True, "printed": _printed(printed), "output_name": name, "nodes": nodes,
                   "dot": draw(root, grads=grads, show_grad=True).source, "steps": steps,
                   "gradcheck": _check(root, leaves, grads)}
-    except Exception as err:  # noqa: BLE001 -- any error in the learner's code is shown, not raised
+    except BaseException as err:  # noqa: BLE001 -- anything the learner's code raises (even SystemExit) is shown
         result = {"ok": False, "error": stage + _message(err), "printed": _printed(printed)}
     return json.dumps(result)
