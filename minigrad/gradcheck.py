@@ -85,6 +85,12 @@ def numeric_grad(f: Callable, x, eps: float = 1e-6) -> np.ndarray:
     return grad
 
 
+def _needs_numpy(what: str) -> None:
+    if np is None:
+        raise ImportError(f"{what} checks tensors and needs NumPy, which is not installed; numeric_grad works "
+                          "without it, on a list of floats")
+
+
 def _array(x) -> np.ndarray:
     """Plain float64 data of a Tensor, array or list (a copy: gradcheck never writes into yours)."""
     return np.array(to_numpy(x), dtype=np.float64)
@@ -159,6 +165,7 @@ def check_ops(root: Tensor, eps: float = 1e-6, atol: float = 1e-5, rtol: float =
     >>> check_ops((x.tanh() * x).sum())
     []
     """
+    _needs_numpy("check_ops")
     failures = []
     for node in toposort(root):
         if node.is_leaf or not node.op:
@@ -258,6 +265,7 @@ def gradcheck(fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float = 1
     >>> minigrad.gradcheck(lambda t: (t.tanh() * t).sum(), [x], order=2)
     True
     """
+    _needs_numpy("gradcheck")
     if order not in (1, 2):
         raise ValueError(f"gradcheck: order must be 1 or 2, got {order!r}")
     arrays = [_array(x) for x in inputs]

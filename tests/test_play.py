@@ -77,6 +77,11 @@ try:
     minigrad.Tensor
 except ImportError as err:
     print(err)
+from minigrad.gradcheck import gradcheck
+try:
+    gradcheck(lambda x: x, [a])
+except ImportError as err:
+    print(err)
 """
     out = subprocess.run([sys.executable, "-c", "import json, math\n" + code], capture_output=True, text=True,
                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -94,7 +99,8 @@ except ImportError as err:
     L.backward()
     assert got["grads"] == [a.grad, b.grad]
     assert got["numeric"] == pytest.approx([a.grad, b.grad], abs=1e-8)
-    assert "needs NumPy" in message and "Value" in message
+    assert "minigrad.Tensor needs NumPy" in message and "Value" in message
+    assert "gradcheck checks tensors and needs NumPy" in message
 
 
 def test_anomaly_check_of_a_value_without_numpy():
