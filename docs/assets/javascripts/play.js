@@ -136,7 +136,7 @@
     button.addEventListener("click", async () => {
       button.disabled = true;
       const t0 = performance.now();
-      if (!clickTime) clickTime = t0;
+      if (!firstDone) clickTime = t0;  // the first result's time counts from the click that produced it
       let phase = "start";
       try {
         if (!started) {
