@@ -26,7 +26,7 @@ __all__ = ["Value"]
 
 def _pow(a, b):
     """``a ** b`` with IEEE results on floats (inf on overflow and at 0 ** -0.5, as PyTorch)."""
-    if isinstance(a, Value) or isinstance(b, Value):
+    if isinstance(a, Node) or isinstance(b, Node):  # a graph node (any edition's Value): record
         return a ** b
     try:
         return math.pow(a, b)
@@ -40,7 +40,7 @@ def _pow(a, b):
 
 def _log(x):
     """ln x: the op on a Value; on a float, -inf at 0 (as PyTorch) and an error below."""
-    if isinstance(x, Value):
+    if isinstance(x, Node):
         return x.log()
     if x <= 0:
         if x == 0:
@@ -68,11 +68,12 @@ def _sigmoid(x):
 
 
 def _dpow_db(g, a, b, out):
-    # a^b ln a, taken as 0 at a = 0 when b >= 0 (as PyTorch); NaN for a < 0, where ln is undefined
-    # (only asked for when the exponent itself needs a gradient)
+    # a^b ln a, taken as 0 at a = 0 when b >= 0 and NaN for a < 0, where ln is undefined (as PyTorch)
+    if getattr(b, "requires_grad", True) is False:
+        return None  # a constant exponent (under create_graph): its gradient goes nowhere, so no log
     if float(a) == 0 and float(b) >= 0:
         return 0.0 * g
-    return g * out * _log(a) if float(a) > 0 or isinstance(a, Value) else math.nan
+    return g * out * _log(a) if float(a) > 0 else math.nan * g
 
 
 # ---------------------------------------------------------------- the table of rules
