@@ -18,7 +18,7 @@ import math
 import numbers
 import operator
 
-from .autograd import FREED, Node, _State, backward as _backward_roots, check_finite, next_seq, no_grad, reverse_pass
+from .autograd import Node, freed, _State, backward as _backward_roots, check_finite, next_seq, no_grad, reverse_pass
 from .registry import REGISTRY, primitive
 
 __all__ = ["Value"]
@@ -174,8 +174,9 @@ class Value(Node):
         return ((a, ga), (b, gb))
 
     def _free(self) -> None:
-        self._a = self._b = None
-        self._op = FREED
+        # A Value's VJP reads its parents, which a drawing shows anyway: only the op is marked,
+        # so a second backward raises (as PyTorch's) while draw(y) still shows the graph.
+        self._op = freed(self._op)
 
     def _accumulate(self, g, create_graph: bool = False) -> None:
         self.grad = self.grad + g  # a new object, never += into a shared Value
@@ -215,11 +216,10 @@ class Value(Node):
             for node, g, _ in reverse_pass(self, seed):
                 node.grad = node.grad + g
                 walked.append(node)
-        if not retain_graph:  # free the graph once the whole walk succeeded (inline: 10^6 nodes)
+        if not retain_graph:  # mark the graph freed once the whole walk succeeded
             for node in walked:
                 if node._op is not None:
-                    node._a = node._b = None
-                    node._op = FREED
+                    node._op = freed(node._op)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""

@@ -19,7 +19,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import tensor_ops  # noqa: F401  (registers the tensor primitives)
-from .autograd import FREED, Node, _State, backward as _backward_roots, check_finite, next_seq
+from .autograd import Node, freed, _State, backward as _backward_roots, check_finite, next_seq
 from .random import default_generator
 from .registry import REGISTRY
 from .tensor_ops import ShapeError, call, sum_to_shape
@@ -295,9 +295,10 @@ class Tensor(Conveniences, Node):
         return g
 
     def _free(self) -> None:
-        """Let go of parents and saved values once backward() used them."""
-        self._parents = ()
-        self._op = FREED
+        """Let go of what the VJPs needed (saved versions, the forward's intermediates,
+        keyword arguments) once backward() used them, as PyTorch frees its saved tensors.
+        Parents, data and gradients stay: ``loss.backward(); draw(loss)`` works."""
+        self._op = freed(self._op)
         self._kwargs = self._saved = self._stash = None
 
     def _accumulate(self, g, create_graph: bool = False) -> None:
