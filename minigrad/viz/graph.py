@@ -262,7 +262,7 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
     --------
     >>> from minigrad import Value
     >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b"); c = a * b + a
-    >>> c.backward(retain_graph=True)  # keep the graph to draw it with its gradients
+    >>> c.backward()  # then draw it, with its gradients
     >>> dot = draw(c)
     >>> "mul" in dot.source and "grad -2" in dot.source
     True
@@ -599,12 +599,12 @@ def to_text(root, show_grad=True, grads: dict | None = None) -> str:
 
     Gradients shown are the stored ``.grad`` values, or those in ``grads`` (by node).
     Entries that are NaN or infinite are counted in the summaries and flagged "⚠ NaN/inf".
-    Raises if ``backward()`` freed the graph (draw before it, or use ``retain_graph=True``).
+    Works before and after ``backward()`` (which keeps structure, values and gradients).
 
     Examples
     --------
     >>> from minigrad import Value
-    >>> x = Value(0.5, label="x"); y = (x * x).tanh(); y.backward(retain_graph=True)
+    >>> x = Value(0.5, label="x"); y = (x * x).tanh(); y.backward()
     >>> print(to_text(y))
     v2 = tanh(v1)   data 0.2449   grad 1
     └── v1 = mul(x, x)   data 0.25   grad 0.94
