@@ -359,6 +359,9 @@ def reverse_pass(roots, seeds, free_graph: bool = False, record: bool = False,
     (keyed by its number) from the first gradient it receives, and the walk takes the
     numbers from the highest down, so every user of a node, being newer, has already
     sent its share. Leaves have no parents and need no order: they come last.
+    (``minigrad/simple.py`` sorts the nodes instead, and a heap of waiting nodes would
+    be shorter still; counting down is kept because a heap made a W1 MLP step 1.24-1.30x
+    slower, measured in one process, alternating the two.)
 
     Parameters
     ----------
