@@ -1,4 +1,4 @@
-"""The graph core shared by both engines: nodes, one topological sort, one reverse pass.
+"""The graph core shared by both engines: nodes in creation order, one reverse pass.
 
 A result of an operation is a *node*. It remembers its parents (the nodes it was
 computed from) and its ``_op``, the :class:`~minigrad.registry.OpSpec` whose VJPs map

@@ -2,8 +2,9 @@
 
 This is the micrograd picture: every number is a node, every node keeps a gradient,
 and a drawing of the graph shows each step of the chain rule. The whole engine's
-calculus is the table just below — each op's forward next to its VJP,
-``vjp(g, *inputs, out) -> one gradient per input``, with the derivation in a comment.
+calculus is one table, ``_TABLE``, after the few float helpers it uses: each op's
+forward next to its VJP, ``vjp(g, *inputs, out) -> one gradient per input``, with the
+derivation in a comment. (``minigrad/simple.py`` runs the same table.)
 
 The VJPs are plain functions shared by every node of an op, not closures made per
 node: a scalar graph has hundreds of thousands of nodes, and each extra object is one
@@ -78,7 +79,7 @@ def _dpow_db(g, a, b, out):
 
 # ---------------------------------------------------------------- the table of rules
 # name       forward                                   VJP: (g, inputs..., out) -> gradients
-_RULES = {
+_TABLE = {
     "add":     (operator.add,                   lambda g, a, b, out: (g, g)),                  # d(a+b) = da + db
     "sub":     (operator.sub,                   lambda g, a, b, out: (g, -g)),                 # d(a-b) = da - db
     "mul":     (operator.mul,                   lambda g, a, b, out: (g * b, g * a)),          # d(ab) = b da + a db
@@ -93,7 +94,7 @@ _RULES = {
     "relu":    (lambda x: 0.0 if x <= 0 else x, lambda g, x, out: (g if float(x) > 0 else 0.0 * g,)),  # [x > 0]; NaN stays NaN
 }
 
-for _name, (_forward, _vjp) in _RULES.items():
+for _name, (_forward, _vjp) in _TABLE.items():
     primitive(_name, "scalar", _vjp)(_forward)
 
 

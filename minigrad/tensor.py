@@ -1,14 +1,17 @@
 """The tensor engine: :class:`Tensor`, a NumPy array that records the ops applied to it.
 
-The file reads top to bottom as the engine works: how data becomes a tensor (one
-conversion, one dtype rule, one axis normaliser), how an op is recorded
-(:func:`apply_op`), how gradients flow back, the differentiable ops, the compositions
-built from them, and last the conveniences that stay outside the graph.
+The file reads top to bottom as an op runs: :func:`apply_op` records it (operands
+converted and promoted by :mod:`minigrad.convert`'s one conversion and one dtype rule),
+``Tensor._backward`` applies its VJPs and ``_conform`` undoes broadcasting, then come the
+version counter and the in-place API, the differentiable ops and the compositions built
+from them. The conveniences outside the graph live in :mod:`minigrad.conveniences`;
+``minigrad/simple.py`` is the same engine without the speed paths and the checks.
 
 As in PyTorch, only *leaves* that require a gradient (inputs, parameters) keep
 ``.grad`` after ``backward()`` (``retain_grad()`` keeps an intermediate's);
 ``.data`` and ``.grad`` are Tensors; every in-place change is counted, and a
 backward pass that would read a changed value raises instead of using it.
+``backward()`` frees what the VJPs saved and keeps the graph, so it can be drawn.
 """
 
 from __future__ import annotations

@@ -75,3 +75,16 @@ def test_log_of_a_negative_number_is_a_clear_error_and_log_0_is_minus_inf():
 
 def test_exp_overflow_is_inf_not_an_exception():
     assert Value(1000.0).exp().data == math.inf
+
+
+def test_a_value_given_to_tensor_is_a_type_error_that_says_what_to_pass():
+    # issue 18: as_array treated every graph node as a Tensor and failed with AttributeError
+    import pytest
+
+    import minigrad
+
+    with pytest.raises(TypeError, match=r"Value.*v\.data"):
+        minigrad.tensor(minigrad.Value(1.0))
+    assert minigrad.tensor(minigrad.Value(1.0).data).item() == 1.0
+    from minigrad.tensor import apply_op
+    assert minigrad.apply_op is apply_op  # the documented path (minigrad.tensor is the function tensor())
