@@ -6,13 +6,15 @@ every op and order. What the real engine adds, and why, is on the page "Read the
 
 >>> x = Value(3.0); y = x * x + 2 * x; y.backward(); x.grad   # dy/dx = 2x + 2
 8.0
+>>> w = Tensor([1.0, -2.0], requires_grad=True); (w * w).sum().backward(); w.grad
+array([ 2., -4.], dtype=float32)
 """
 from itertools import count
 import numpy as np
 
 from . import scalar, tensor_ops  # noqa: F401  (importing them fills REGISTRY with their rules)
 from .autograd import Node  # only the type: a rule asks "is this a node or a plain number?"
-from .convert import as_array, normalize_axes, result_type
+from .convert import _shape_args, as_array, normalize_axes, result_type
 from .registry import REGISTRY
 from .tensor_ops import sum_to_shape
 
@@ -120,9 +122,9 @@ class Tensor(_Node):
     __abs__ = abs = lambda x: apply("abs", x)
     __getitem__ = lambda x, index: apply("getitem", x, index=index)
     to = lambda x, dtype: apply("cast", x, dtype=np.dtype(dtype))
-    reshape = lambda x, *shape: apply("reshape", x, shape=_shape(shape))
-    expand = lambda x, *shape: apply("expand", x, shape=_shape(shape))
-    permute = lambda x, *dims: apply("transpose", x, axes=normalize_axes(_shape(dims), x.ndim, "permute"))
+    reshape = lambda x, *shape: apply("reshape", x, shape=_shape_args(shape, "reshape"))
+    expand = lambda x, *shape: apply("expand", x, shape=_shape_args(shape, "expand"))
+    permute = lambda x, *dims: apply("transpose", x, axes=normalize_axes(_shape_args(dims, "permute"), x.ndim, "permute"))
     T = property(lambda x: apply("transpose", x, axes=tuple(reversed(range(x.ndim)))))
 
     def _reduce(self, name, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -142,8 +144,6 @@ class Tensor(_Node):
 
     def __repr__(self): return f"Tensor({self.data!r})"
 
-def _shape(args):  # reshape(2, 3) and reshape((2, 3)) mean the same
-    return tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else tuple(args)
 # The ops that are functions in the real engine: minigrad.where, minigrad.functional.linear, ...
 def where(condition, input, other): return apply("where", input, other, condition=np.asarray(condition, bool))  # noqa: A002
 def linear(x, weight, bias): return apply("linear", x, weight, bias)
