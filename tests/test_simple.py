@@ -128,3 +128,17 @@ def test_a_node_used_twice_gets_both_shares_and_backward_accumulates():
     np.testing.assert_array_equal(a.grad, [3.0, -3.0])
     (a * a + a).sum().backward()   # a second backward adds, as in PyTorch
     np.testing.assert_array_equal(a.grad, [6.0, -6.0])
+
+
+def test_read_the_engine_includes_the_file_itself_in_both_languages():
+    # the page shows simple.py through a snippet include, never a pasted copy that could go stale
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    backward_line = "def backward(self, create_graph=False):"
+    assert backward_line in (root / "minigrad" / "simple.py").read_text()
+    for page in ("engine.md", "engine.zh.md"):
+        text = (root / "docs" / "concepts" / page).read_text(encoding="utf-8")
+        assert '--8<-- "minigrad/simple.py"' in text and backward_line not in text, page
+    nav = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    assert nav.index("concepts/graphs.md") < nav.index("concepts/engine.md") < nav.index("concepts/tensors.md")
