@@ -35,7 +35,7 @@ if _numpy is None:  # e.g. Pyodide in the docs' Play page: the scalar engine alo
 else:
     from .convert import (Size, bool_ as bool, float16, float32, float64, int8, int16, int32,  # noqa: A004
                           int64, uint8)
-    from .tensor import Tensor
+    from .tensor import Tensor, apply_op  # apply_op here: minigrad.tensor is the function tensor()
     from .tensor_ops import ShapeError
     from .creation import *  # noqa: F401,F403  (tensor, zeros, normal, cat, ... as torch.*)
     from .creation import __all__ as _creation_names
@@ -48,7 +48,7 @@ else:
     half, double, long = float16, float64, int64  # torch's other names for them
 
     __all__ = [
-        "Value", "Tensor", "Size", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
+        "Value", "Tensor", "apply_op", "Size", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
         "detect_anomaly", "explain", "REGISTRY", "gradcheck", "GradcheckError", "ShapeError",
         "autograd", "functional", "nn", "optim", "data", "viz", "testing", "save", "load", "random",
         "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool",

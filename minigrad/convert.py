@@ -54,6 +54,9 @@ def as_array(data, dtype=None, copy: bool = False) -> np.ndarray:
     if type(data) is np.ndarray and dtype is None and not copy and data.dtype.kind in "biuf":
         return data  # already an array of numbers, the common case (a batch): nothing to do
     if isinstance(data, Node):  # a Tensor: its array
+        if not hasattr(data, "_data"):  # a Value: a scalar node of the other engine, not an array
+            raise TypeError(f"tensor(): data must be numbers or a Tensor, got {type(data).__name__} {data!r}; "
+                            "a Value is a node of the scalar engine: pass its number, v.data")
         data = data._data
     from_python = not isinstance(data, (np.ndarray, np.generic))
     try:

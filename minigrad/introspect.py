@@ -53,7 +53,40 @@ def explain(name: str, file=None) -> None:
             continue
         if engine == "scalar":  # its row of the scalar table: forward and VJP on one line
             fn = spec.scalar_vjp
-        lines, start = inspect.getsourcelines(fn)
-        print(f"  {engine} engine ({fn.__module__}, line {start}):", file=out)
-        for line in "".join(lines).rstrip().splitlines():
-            print(f"    {line}", file=out)
+        _print_source(f"{engine} engine", fn, out)
+        vjps = (spec.scalar_vjp,) if engine == "scalar" else spec.tensor_vjps
+        shown = {fn}
+        for vjp in vjps:  # a VJP written as a named function (matmul's, sum's): its code too
+            if vjp.__name__ != "<lambda>" and vjp not in shown:
+                shown.add(vjp)
+                _print_source(f"{engine} VJP {vjp.__name__}", vjp, out)
+        for helper in _helpers(vjps):  # and the functions of the same file that the VJPs call
+            if helper not in shown:
+                shown.add(helper)
+                _print_source(f"{helper.__name__}, which the {engine} VJP calls", helper, out)
+
+
+def _print_source(what: str, fn, out) -> None:
+    lines, start = inspect.getsourcelines(fn)
+    print(f"  {what} ({fn.__module__}, line {start}):", file=out)
+    for line in "".join(lines).rstrip().splitlines():
+        print(f"    {line}", file=out)
+
+
+# Shared plumbing every rule may call: explaining it once per op would bury the rule itself.
+_PLUMBING = {"call", "_raw", "sum_to_shape", "broadcast_axes"}
+
+
+def _helpers(vjps) -> list:
+    """Functions of a VJP's own module that it calls by name (one level deep), in order of use."""
+    found = []
+    for vjp in vjps:
+        codes = [vjp.__code__]
+        codes += [c for c in vjp.__code__.co_consts if inspect.iscode(c)]  # lambdas inside it
+        for code in codes:
+            for name in code.co_names:
+                obj = vjp.__globals__.get(name)
+                if (inspect.isfunction(obj) and obj.__module__ == vjp.__module__ and name not in _PLUMBING
+                        and obj not in found and obj not in vjps):
+                    found.append(obj)
+    return found

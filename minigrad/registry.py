@@ -24,7 +24,7 @@ The facts that only tests need (input domains, independent NumPy references) liv
 beside the hypothesis strategies in :mod:`minigrad.testing`.
 
 Adding an op is the same for users: register it here with :func:`primitive`, give its
-rule in ``RULES`` (or ``rule=``), and call it with :func:`minigrad.tensor.apply_op`;
+rule in ``RULES`` (or ``rule=``), and call it with :func:`minigrad.apply_op`;
 ``examples/custom_op.py`` walks through it.
 """
 

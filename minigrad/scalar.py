@@ -2,8 +2,9 @@
 
 This is the micrograd picture: every number is a node, every node keeps a gradient,
 and a drawing of the graph shows each step of the chain rule. The whole engine's
-calculus is the table just below — each op's forward next to its VJP,
-``vjp(g, *inputs, out) -> one gradient per input``, with the derivation in a comment.
+calculus is one table, ``_TABLE``, after the few float helpers it uses: each op's
+forward next to its VJP, ``vjp(g, *inputs, out) -> one gradient per input``, with the
+derivation in a comment. (``minigrad/simple.py`` runs the same table.)
 
 The VJPs are plain functions shared by every node of an op, not closures made per
 node: a scalar graph has hundreds of thousands of nodes, and each extra object is one
@@ -18,7 +19,7 @@ import math
 import numbers
 import operator
 
-from .autograd import FREED, Node, _State, backward as _backward_roots, check_finite, next_seq, no_grad, reverse_pass
+from .autograd import Node, freed, _State, backward as _backward_roots, check_finite, next_seq, no_grad, reverse_pass
 from .registry import REGISTRY, primitive
 
 __all__ = ["Value"]
@@ -26,7 +27,7 @@ __all__ = ["Value"]
 
 def _pow(a, b):
     """``a ** b`` with IEEE results on floats (inf on overflow and at 0 ** -0.5, as PyTorch)."""
-    if isinstance(a, Value) or isinstance(b, Value):
+    if isinstance(a, Node) or isinstance(b, Node):  # a graph node (any edition's Value): record
         return a ** b
     try:
         return math.pow(a, b)
@@ -40,7 +41,7 @@ def _pow(a, b):
 
 def _log(x):
     """ln x: the op on a Value; on a float, -inf at 0 (as PyTorch) and an error below."""
-    if isinstance(x, Value):
+    if isinstance(x, Node):
         return x.log()
     if x <= 0:
         if x == 0:
@@ -68,16 +69,17 @@ def _sigmoid(x):
 
 
 def _dpow_db(g, a, b, out):
-    # a^b ln a, taken as 0 at a = 0 when b >= 0 (as PyTorch); NaN for a < 0, where ln is undefined
-    # (only asked for when the exponent itself needs a gradient)
+    # a^b ln a, taken as 0 at a = 0 when b >= 0 and NaN for a < 0, where ln is undefined (as PyTorch)
+    if getattr(b, "requires_grad", True) is False:
+        return None  # a constant exponent (under create_graph): its gradient goes nowhere, so no log
     if float(a) == 0 and float(b) >= 0:
         return 0.0 * g
-    return g * out * _log(a) if float(a) > 0 or isinstance(a, Value) else math.nan
+    return g * out * _log(a) if float(a) > 0 else math.nan * g
 
 
 # ---------------------------------------------------------------- the table of rules
 # name       forward                                   VJP: (g, inputs..., out) -> gradients
-_RULES = {
+_TABLE = {
     "add":     (operator.add,                   lambda g, a, b, out: (g, g)),                  # d(a+b) = da + db
     "sub":     (operator.sub,                   lambda g, a, b, out: (g, -g)),                 # d(a-b) = da - db
     "mul":     (operator.mul,                   lambda g, a, b, out: (g * b, g * a)),          # d(ab) = b da + a db
@@ -92,7 +94,7 @@ _RULES = {
     "relu":    (lambda x: 0.0 if x <= 0 else x, lambda g, x, out: (g if float(x) > 0 else 0.0 * g,)),  # [x > 0]; NaN stays NaN
 }
 
-for _name, (_forward, _vjp) in _RULES.items():
+for _name, (_forward, _vjp) in _TABLE.items():
     primitive(_name, "scalar", _vjp)(_forward)
 
 
@@ -173,8 +175,9 @@ class Value(Node):
         return ((a, ga), (b, gb))
 
     def _free(self) -> None:
-        self._a = self._b = None
-        self._op = FREED
+        # A Value's VJP reads its parents, which a drawing shows anyway: only the op is marked,
+        # so a second backward raises (as PyTorch's) while draw(y) still shows the graph.
+        self._op = freed(self._op)
 
     def _accumulate(self, g, create_graph: bool = False) -> None:
         self.grad = self.grad + g  # a new object, never += into a shared Value
@@ -214,11 +217,10 @@ class Value(Node):
             for node, g, _ in reverse_pass(self, seed):
                 node.grad = node.grad + g
                 walked.append(node)
-        if not retain_graph:  # free the graph once the whole walk succeeded (inline: 10^6 nodes)
+        if not retain_graph:  # mark the graph freed once the whole walk succeeded
             for node in walked:
                 if node._op is not None:
-                    node._a = node._b = None
-                    node._op = FREED
+                    node._op = freed(node._op)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""

@@ -1,14 +1,17 @@
 """The tensor engine: :class:`Tensor`, a NumPy array that records the ops applied to it.
 
-The file reads top to bottom as the engine works: how data becomes a tensor (one
-conversion, one dtype rule, one axis normaliser), how an op is recorded
-(:func:`apply_op`), how gradients flow back, the differentiable ops, the compositions
-built from them, and last the conveniences that stay outside the graph.
+The file reads top to bottom as an op runs: :func:`apply_op` records it (operands
+converted and promoted by :mod:`minigrad.convert`'s one conversion and one dtype rule),
+``Tensor._backward`` applies its VJPs and ``_conform`` undoes broadcasting, then come the
+version counter and the in-place API, the differentiable ops and the compositions built
+from them. The conveniences outside the graph live in :mod:`minigrad.conveniences`;
+``minigrad/simple.py`` is the same engine without the speed paths and the checks.
 
 As in PyTorch, only *leaves* that require a gradient (inputs, parameters) keep
 ``.grad`` after ``backward()`` (``retain_grad()`` keeps an intermediate's);
 ``.data`` and ``.grad`` are Tensors; every in-place change is counted, and a
 backward pass that would read a changed value raises instead of using it.
+``backward()`` frees what the VJPs saved and keeps the graph, so it can be drawn.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import tensor_ops  # noqa: F401  (registers the tensor primitives)
-from .autograd import FREED, Node, _State, backward as _backward_roots, check_finite, next_seq
+from .autograd import Node, freed, _State, backward as _backward_roots, check_finite, next_seq
 from .random import default_generator
 from .registry import REGISTRY
 from .tensor_ops import ShapeError, call, sum_to_shape
@@ -295,9 +298,10 @@ class Tensor(Conveniences, Node):
         return g
 
     def _free(self) -> None:
-        """Let go of parents and saved values once backward() used them."""
-        self._parents = ()
-        self._op = FREED
+        """Let go of what the VJPs needed (saved versions, the forward's intermediates,
+        keyword arguments) once backward() used them, as PyTorch frees its saved tensors.
+        Parents, data and gradients stay: ``loss.backward(); draw(loss)`` works."""
+        self._op = freed(self._op)
         self._kwargs = self._saved = self._stash = None
 
     def _accumulate(self, g, create_graph: bool = False) -> None:

@@ -35,7 +35,7 @@ from .tensor import Tensor, apply_op, to_numpy
 
 __all__ = ["Domain", "DOMAINS", "OpCase", "CASES", "KINDS", "domain_text", "elements", "arrays",
            "broadcast_shapes", "logits", "class_targets", "axes", "op_cases", "expressions",
-           "evaluate", "check_op", "numeric_grad"]
+           "evaluate", "check_op", "check_editions_agree", "numeric_grad"]
 
 
 # ================================================================ the facts (NumPy only)
@@ -581,3 +581,71 @@ def _check_scalar_second_order(name: str, args: list, atol: float, rtol: float) 
 def _value_grad(v) -> float:
     g = v.grad  # a float, or a Value after backward(create_graph=True)
     return g.data if hasattr(g, "data") else g
+
+
+# ================================================================ the reading edition as a third engine
+
+def _edition_grads(make, run, args: list, kwargs: dict, v, ws: list, order: int):
+    """Forward and gradients of one op on one edition, through the public API both share.
+
+    Order 1: d sum(out * v) / d input. Order 2: the gradient of sum_i sum(grad_i * w_i)
+    after ``backward(create_graph=True)``: every second derivative, contracted.
+    """
+    def total(t):  # a Tensor summed, a Value as it is
+        return t.sum() if hasattr(t, "sum") else t
+
+    xs = [make(a) for a in args]
+    out = run(*xs, **kwargs)
+    total(out * v).backward(create_graph=order == 2)
+    grads = [x.grad for x in xs]
+    if order == 2:
+        second = None
+        for g, w in zip(grads, ws):
+            if getattr(g, "requires_grad", False):  # a constant first derivative: its derivatives are 0
+                second = total(g * w) if second is None else second + total(g * w)
+        for x in xs:
+            x.grad = 0.0 if isinstance(x.data, float) else None  # a Value's grad starts at 0, a Tensor's at None
+        if second is not None:
+            second.backward()
+        grads = [x.grad for x in xs]
+    as_array = lambda t: np.zeros(()) if t is None else np.asarray(t.data if hasattr(t, "_parents") else t, dtype=np.float64)  # noqa: E731
+    return as_array(out), [as_array(g) for g in grads]
+
+
+def check_editions_agree(op, args: list, kwargs: dict, engine: str = "tensor", order: int = 1,
+                         rtol: float = 1e-9, atol: float = 1e-12, seed: int = 0) -> None:
+    """Assert that :mod:`minigrad.simple` and the real engine give one op the same forward
+    and the same first (``order=1``) or second (``order=2``) derivatives.
+
+    The real engine is checked against finite differences by :func:`check_op`; this keeps
+    the reading edition from drifting away from it (and it from the reading edition).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_editions_agree("mul", [np.array([1.0, 2.0]), np.array(3.0)], {}, order=2)
+    >>> check_editions_agree("pow", [np.float64(-1.5), np.float64(2.0)], {}, engine="scalar", order=2)
+    """
+    from . import simple
+
+    name, _ = _case(op)
+    args = [np.asarray(a, dtype=np.float64) for a in args]
+    rng = np.random.default_rng(seed)
+    if engine == "tensor":
+        v = rng.standard_normal(np.shape(apply_op(name, *[Tensor(a) for a in args], **kwargs)._data))
+        ws = [rng.standard_normal(a.shape) for a in args]
+        editions = {"minigrad": (lambda a: Tensor(a.copy(), requires_grad=True), lambda *x, **k: apply_op(name, *x, **k)),
+                    "minigrad.simple": (lambda a: simple.Tensor(a.copy(), requires_grad=True),
+                                        lambda *x, **k: simple.apply(name, *x, **k))}
+    elif engine == "scalar":
+        v, ws = float(rng.standard_normal()), [float(w) for w in rng.standard_normal(len(args))]
+        editions = {"minigrad": (lambda a: Value(float(a)), lambda *x: _run_scalar(name, *x)),
+                    "minigrad.simple": (lambda a: simple.Value(float(a)), lambda *x: _run_scalar(name, *x))}
+    else:
+        raise ValueError(f"engine must be 'tensor' or 'scalar', got {engine!r}")
+    (out, grads), (s_out, s_grads) = (_edition_grads(make, run, args, kwargs, v, ws, order)
+                                      for make, run in editions.values())
+    np.testing.assert_allclose(s_out, out, rtol=rtol, atol=atol, err_msg=f"{name} ({engine}): forward of the editions")
+    for i, (g, sg) in enumerate(zip(grads, s_grads)):
+        np.testing.assert_allclose(sg, g, rtol=rtol, atol=atol, err_msg=(
+            f"{name} ({engine}): order-{order} gradient of input {i}, minigrad.simple vs minigrad"))

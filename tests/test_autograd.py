@@ -176,32 +176,38 @@ def test_tensor_chain_of_1e5_ops(default_recursion_limit):
 
 # ================================================================ freeing the graph
 
-def test_backward_frees_parents_and_saved_arrays():
-    x = f64(np.ones((50, 50)))
-    hidden = (x * 2).tanh()
-    hidden_ref, array_ref = weakref.ref(hidden), weakref.ref(hidden.detach().numpy())
-    loss = (hidden * hidden).sum()
-    del hidden
-    gc.collect()
-    assert hidden_ref() is not None, "the graph must keep an activation alive until backward"
+def test_backward_frees_what_pytorch_frees_and_keeps_what_a_drawing_needs():
+    # issue 18: the saved intermediates (cross_entropy's exponentials, the inputs' versions)
+    # go, as PyTorch's saved tensors do; structure, values and gradients stay for draw(loss)
+    from minigrad.functional import cross_entropy
+    from minigrad.viz import draw, to_text
+
+    z = f64(np.linspace(-1, 1, 12).reshape(4, 3))
+    hidden = (z * 2).tanh()
+    loss = cross_entropy(hidden, [0, 1, 2, 0])
+    exps_ref = weakref.ref(loss._stash[0])
     loss.backward()
     gc.collect()
-    assert hidden_ref() is None and array_ref() is None, "a kept loss still holds its activations"
-    assert loss.item() > 0  # the loss itself is still usable
+    assert exps_ref() is None, "backward() kept the forward's saved intermediates"
+    assert loss._saved is None and hidden._saved is None, "backward() kept the inputs' versions"
+    assert loss._parents == (hidden,) and hidden.op == "tanh" and loss.op == "cross_entropy"
+    assert "cross_entropy" in draw(loss).source and "tanh" in to_text(loss)
+    assert z.grad is not None
+    with pytest.raises(RuntimeError, match="second time"):
+        loss.backward()
 
 
-def test_retain_graph_keeps_parents_alive():
-    x = f64(np.ones(3))
-    hidden = x.exp()
-    ref = weakref.ref(hidden)
-    loss = hidden.sum()
-    del hidden
-    loss.backward(retain_graph=True)
-    gc.collect()
-    assert ref() is not None
-    loss.backward()
-    gc.collect()
-    assert ref() is None
+@pytest.mark.parametrize("engine", ["Value", "Tensor"])
+def test_draw_after_a_plain_backward_shows_the_graph_with_its_gradients(engine):
+    from minigrad.viz import draw
+
+    x = Value(0.5, label="x") if engine == "Value" else tensor(0.5, requires_grad=True, label="x")
+    y = (x * x).tanh()
+    y.backward()
+    source = draw(y).source
+    assert "tanh" in source and "mul" in source and "grad 0.9" in source  # dy/dx = 2x (1 - tanh^2 x^2)
+    with pytest.raises(RuntimeError, match="second time"):
+        y.backward()
 
 
 # ================================================================ grad mode

@@ -1,11 +1,12 @@
-"""One table of expressions, run on both engines: same values, same gradients."""
+"""One table of expressions, run on both engines and on the reading edition (minigrad.simple):
+same values, same gradients, first and second order."""
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minigrad
-from minigrad import Value, no_grad, tensor
+from minigrad import Value, no_grad, simple, tensor
 from minigrad.testing import evaluate, expressions, numeric_grad
 
 # hand-picked expressions that a learner meets, written once for both engines
@@ -29,6 +30,16 @@ def _both(fn, a, b):
     tout.backward()
     # an unused input: Value keeps grad 0.0, Tensor leaves grad None (as PyTorch)
     tgrads = [0.0 if t.grad is None else t.grad.item() for t in (ta, tb)]
+    for V, T in [(simple.Value, simple.Tensor)]:  # the reading edition must agree with both
+        sa, sb = V(a), V(b)
+        sout = fn(sa, sb)
+        sout.backward()
+        np.testing.assert_allclose((sout.data, sa.grad, sb.grad), (vout.data, va.grad, vb.grad), rtol=1e-12, atol=1e-15)
+        sa, sb = T(np.float64(a), requires_grad=True), T(np.float64(b), requires_grad=True)
+        sout = fn(sa, sb)
+        sout.backward()
+        sgrads = [0.0 if t.grad is None else float(t.grad) for t in (sa, sb)]
+        np.testing.assert_allclose((float(sout.data), *sgrads), (tout.item(), *tgrads), rtol=1e-12, atol=1e-15)
     return (vout.data, va.grad, vb.grad), (tout.item(), *tgrads)
 
 
@@ -72,6 +83,16 @@ def test_second_derivatives_on_both_engines(k, a, b):
     second = minigrad.autograd.grad(dta, [ta, tb], allow_unused=True) if dta.requires_grad else (None, None)
     tens = tuple(0.0 if g is None else g.item() for g in second)
     np.testing.assert_allclose(scalar, tens, rtol=1e-9, atol=1e-12)
+
+    for V in (lambda v: simple.Value(v), lambda v: simple.Tensor(np.float64(v), requires_grad=True)):
+        sa, sb = V(a), V(b)  # the reading edition: backward(create_graph=True), then backward of x.grad
+        TABLE[k](sa, sb).backward(create_graph=True)
+        dsa = sa.grad
+        sa.grad, sb.grad = (0.0, 0.0) if isinstance(sa, simple.Value) else (None, None)
+        if getattr(dsa, "requires_grad", False):
+            dsa.backward()
+        reading = tuple(0.0 if g is None else float(g) for g in (sa.grad, sb.grad))
+        np.testing.assert_allclose(reading, scalar, rtol=1e-9, atol=1e-12)
 
     def first_derivative(v):
         x, y = Value(v[0]), Value(v[1])

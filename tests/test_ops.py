@@ -23,7 +23,8 @@ import minigrad
 from minigrad import Tensor, Value, tensor
 from minigrad.registry import REGISTRY
 from minigrad.tensor import apply_op
-from minigrad.testing import CASES, DOMAINS, KINDS, axes, arrays, check_op, elements, numeric_grad, op_cases
+from minigrad.testing import (CASES, DOMAINS, KINDS, axes, arrays, check_editions_agree, check_op, elements,
+                              numeric_grad, op_cases)
 
 TENSOR_OPS = [name for name, s in REGISTRY.items() if s.tensor is not None]
 SCALAR_OPS = [name for name, s in REGISTRY.items() if s.scalar is not None]
@@ -126,6 +127,26 @@ def test_tensor_op_second_derivatives(name, data):
 def test_scalar_op_second_derivatives(name, data):
     xs = data.draw(st.tuples(*[elements(d) for d in CASES[name].domain]), label="inputs")
     check_op(name, [np.float64(x) for x in xs], {}, engine="scalar", order=2)
+
+
+# The reading edition (minigrad.simple) as a third engine: every op, through the same rule
+# table, must give the real engine's forward and its first and second derivatives.
+@pytest.mark.parametrize("name", TENSOR_OPS)
+@eighth
+@given(data=st.data())
+def test_tensor_op_on_the_reading_edition_agrees_with_the_engine(name, data):
+    args, kwargs = data.draw(op_cases(name), label="case")
+    check_editions_agree(name, args, kwargs, engine="tensor", order=1)
+    check_editions_agree(name, args, kwargs, engine="tensor", order=2)
+
+
+@pytest.mark.parametrize("name", SCALAR_OPS)
+@sixth
+@given(data=st.data())
+def test_scalar_op_on_the_reading_edition_agrees_with_the_engine(name, data):
+    xs = data.draw(st.tuples(*[elements(d) for d in CASES[name].domain]), label="inputs")
+    check_editions_agree(name, list(xs), {}, engine="scalar", order=1)
+    check_editions_agree(name, list(xs), {}, engine="scalar", order=2)
 
 
 @pytest.mark.parametrize("name", TENSOR_OPS)
@@ -395,3 +416,21 @@ def test_integer_division_is_true_division():
     y = tensor([1, 2, 3]) / tensor([2, 2, 2])
     assert y.dtype == np.float32
     np.testing.assert_allclose(_np(y), [0.5, 1.0, 1.5])
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_explain_shows_every_vjp_of_the_op_and_the_functions_it_calls(name):
+    # issue 18: VJPs written as named functions (sum, matmul, pow, cross_entropy) were hidden
+    import inspect
+    import io
+
+    spec = REGISTRY[name]
+    text = io.StringIO()
+    minigrad.explain(name, file=text)
+    shown = text.getvalue()
+    vjps = ([spec.scalar_vjp] if spec.scalar is not None else []) + list(spec.tensor_vjps)
+    for vjp in vjps:
+        first = inspect.getsource(vjp).strip().splitlines()[0].strip()
+        assert first in shown, f"explain({name!r}) does not show the VJP {vjp.__name__}: {first}"
+    if name == "pow":
+        assert "def _dpow_db" in shown and "def _dpow_da" in shown

@@ -3,6 +3,8 @@ shared with Tensor, are in test_autograd.py; pow at a zero base in test_ops.py).
 
 import math
 
+import numpy as np
+
 import pytest
 
 import minigrad
@@ -75,3 +77,51 @@ def test_log_of_a_negative_number_is_a_clear_error_and_log_0_is_minus_inf():
 
 def test_exp_overflow_is_inf_not_an_exception():
     assert Value(1000.0).exp().data == math.inf
+
+
+def test_a_value_given_to_tensor_is_a_type_error_that_says_what_to_pass():
+    # issue 18: as_array treated every graph node as a Tensor and failed with AttributeError
+    import pytest
+
+    import minigrad
+
+    with pytest.raises(TypeError, match=r"Value.*v\.data"):
+        minigrad.tensor(minigrad.Value(1.0))
+    assert minigrad.tensor(minigrad.Value(1.0).data).item() == 1.0
+    from minigrad.tensor import apply_op
+    assert minigrad.apply_op is apply_op  # the documented path (minigrad.tensor is the function tensor())
+
+
+def _ops_below(root) -> set:
+    from minigrad.autograd import toposort
+
+    return {n.op for n in toposort(root) if n.op}
+
+
+@pytest.mark.parametrize("residual", [-2.5, -0.4, 0.3, 1.7])
+def test_second_derivative_of_a_squared_loss_with_a_negative_residual(residual):
+    # issue 19/18: under create_graph, pow's exponent VJP took log of the negative base and raised
+    # in Value.log, although the exponent is a constant whose gradient goes nowhere
+    from minigrad.gradcheck import numeric_grad
+
+    def first(w0, create_graph=False):
+        w = Value(w0)
+        ((w * 1.5 - (1.5 * 0.8 - residual)) ** 2).backward(create_graph=create_graph)  # residual 1.5 (w - 0.8) + r
+        return w
+
+    w = first(0.8, create_graph=True)
+    dw = w.grad
+    assert "log" not in _ops_below(dw), "a constant exponent must not compute a log"
+    w.grad = 0.0
+    dw.backward()
+    numeric = float(numeric_grad(lambda v: first(float(v)).grad, np.array(0.8)))
+    assert abs(dw.data - 2 * 1.5 * residual) < 1e-9  # d/dw r^2 = 2 r dr/dw
+    assert abs(w.grad - numeric) < 1e-5 and abs(w.grad - 2 * 1.5 ** 2) < 1e-9
+
+
+def test_an_exponent_that_requires_grad_gets_nan_at_a_negative_base_as_pytorch():
+    # d(a^b)/db = a^b ln a: NaN for a < 0 (PyTorch gives nan); the base's gradient stays finite
+    for create_graph in (False, True):
+        a, b = Value(-1.5), Value(2.0)
+        (a ** b).backward(create_graph=create_graph)
+        assert math.isnan(float(b.grad)) and float(a.grad) == 2 * -1.5

@@ -54,3 +54,21 @@ def test_no_import_cycle_inside_the_package():
     for name in sorted(graph):
         if name not in state:
             visit(name, [name])
+
+
+def test_the_reading_edition_fits_one_sitting_and_imports_only_rules_and_helpers():
+    # issue 18: minigrad/simple.py is the engine a learner reads whole; it stays small and
+    # runs the real engine's rule tables, never its graph machinery or its classes
+    path = PACKAGE / "simple.py"
+    lines = path.read_text().splitlines()
+    assert len(lines) <= 150, f"minigrad/simple.py has {len(lines)} lines; the reading edition must stay within 150"
+    allowed = {"minigrad.scalar": set(), "minigrad.tensor_ops": {"sum_to_shape"}, "minigrad.autograd": {"Node"},
+               "minigrad.convert": {"_shape_args", "as_array", "normalize_axes", "result_type"}, "minigrad.registry": {"REGISTRY"},
+               "minigrad": {"scalar", "tensor_ops"}}
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            module = "minigrad" + (f".{node.module}" if node.module else "")
+            names = {a.name for a in node.names}
+            assert module in allowed and names <= allowed[module], f"simple.py imports {names} from {module}"
+        elif isinstance(node, ast.Import):
+            assert all(not a.name.startswith("minigrad") for a in node.names)

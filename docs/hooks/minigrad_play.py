@@ -28,7 +28,7 @@ import traceback
 
 import minigrad
 from minigrad import Value
-from minigrad.autograd import FREED, toposort
+from minigrad.autograd import Freed, toposort
 from minigrad.gradcheck import gradcheck, numeric_grad
 from minigrad.viz import backward_trace, draw, kind_of
 
@@ -123,8 +123,8 @@ def run(code: str) -> str:
         name, root = _output(namespace)
         if root is None:
             raise ValueError("the code computed no Value: end with an expression such as L = (a*b + a).tanh()")
-        if root._op is FREED:
-            raise RuntimeError(f"{name}.backward() already ran and freed the graph: leave it out, "
+        if isinstance(root._op, Freed):
+            raise RuntimeError(f"{name}.backward() already ran and freed what the graph saved: leave it out, "
                                "Run calls backward for you (on a copy of the walk, drawing every step)")
         for key, value in namespace.items():  # name the boxes after the learner's variables
             if isinstance(value, Value) and not value.label and not key.startswith("_"):

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> from minigrad import Value, viz
->>> x = Value(0.5, label="x"); y = (x * x).tanh(); y.backward(retain_graph=True)  # keep it to draw
+>>> x = Value(0.5, label="x"); y = (x * x).tanh(); y.backward()  # then draw it, with its gradients
 >>> dot = viz.draw(y)            # a graphviz.Digraph; in Jupyter it displays itself
 >>> print(viz.to_text(y).splitlines()[0])
 v2 = tanh(v1)   data 0.2449   grad 1

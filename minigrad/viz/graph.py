@@ -5,8 +5,10 @@ kinds of leaves apart (see the legend): parameters (leaves that require grad: gr
 bold rounded box), inputs (data: blue, a note), constants (numbers lifted into the
 graph: grey, dashed); the output has a thick border. A red node
 holds NaN or inf. An edge into a broadcasting op whose operand was stretched says how
-backward sums the gradient back ("Σ axis 0: (256, 10) → (10,)"); a value used by several
-ops says that its gradients add up.
+backward sums the gradient back ("Σ axis 0: (256, 10) → (10,)"); a value that gets a
+gradient and is used by several ops says that its gradients add up. A constant gets a box
+for each use (the engine may share one ``2`` between ``x ** 2`` and ``y ** 2``; the
+computation written has two), and no gradient note.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ except ModuleNotFoundError as err:  # Pyodide in the docs' Play page: Value grap
         raise
     np = None
 
-from ..autograd import FREED, reverse_pass, toposort
+from ..autograd import Freed, reverse_pass, toposort
 
 __all__ = ["draw", "render", "to_svg", "pipe", "graphviz_pure", "to_text", "node_names", "compute_grads", "summary",
            "kind_of", "format_for", "RENDER_FORMATS"]
@@ -68,7 +70,7 @@ def _check_intact(root, what: str) -> None:
 
     (A core that frees only the saved values and keeps the parents can still be drawn.)
     """
-    if (root._op is FREED or getattr(root, "_vjps", None) is FREED) and not root._parents:
+    if isinstance(root._op, Freed) and not root._parents:
         raise RuntimeError(
             f"{what}: backward() freed this output's graph (it lets go of parents and saved values, as "
             "PyTorch does, to release memory). Draw before backward(), or call backward(retain_graph=True) "
@@ -97,13 +99,19 @@ def _stretched(spec, out_shape: tuple, in_shape: tuple, shapes: list) -> tuple:
         return ()
 
 
+def _is_constant_use(node) -> bool:
+    """A leaf that needs no gradient (a number or data in an expression): drawn once per use."""
+    return node._op is None and not node.requires_grad
+
+
 def _is_result(node) -> bool:
-    """Made by an op (also once backward() freed it: ``_op`` is FREED, or ``_vjps`` in older cores)."""
-    return node._op is not None or getattr(node, "_vjps", None) is FREED
+    """Made by an op (also once backward() freed what it saved: ``_op`` is a ``Freed``)."""
+    return node._op is not None
 
 
 def node_names(order: list) -> dict:
-    """A readable name per node: its label, else ``v3`` / ``t3`` by position in ``order``.
+    """A readable name per node: its label, else ``v3`` / ``t3`` by position in ``order``;
+    a number in an expression is named by its value (each use of it is drawn apart).
 
     Examples
     --------
@@ -111,12 +119,15 @@ def node_names(order: list) -> dict:
     >>> from minigrad.autograd import toposort
     >>> x = Value(3.0, label="x"); y = x * 2.0
     >>> sorted(node_names(toposort(y)).values())
-    ['v1', 'v2', 'x']
+    ['2', 'v2', 'x']
     """
     names = {}
     for i, node in enumerate(order):
         prefix = "v" if type(node).__name__ == "Value" else "t"
-        names[node] = node.label or f"{prefix}{i}"
+        if not node.label and _is_constant_use(node) and np.ndim(_array(node.data)) == 0:
+            names[node] = summary(node.data)
+        else:
+            names[node] = node.label or f"{prefix}{i}"
     return names
 
 
@@ -270,7 +281,7 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
     --------
     >>> from minigrad import Value
     >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b"); c = a * b + a
-    >>> c.backward(retain_graph=True)  # keep the graph to draw it with its gradients
+    >>> c.backward()  # then draw it, with its gradients
     >>> dot = draw(c)
     >>> "mul" in dot.source and "grad -2" in dot.source
     True
@@ -307,6 +318,7 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
                            node_attr={"fontname": "Helvetica", "fontsize": "10", "margin": "0.14,0.06"},
                            edge_attr={"fontname": "Helvetica", "fontsize": "9"})
     clusters: dict = {}
+    boxes: dict = {}  # constant -> its box attributes, drawn beside each op that uses it
     for node in shown:
         kind = kind_of(node, root)
         grad = grads.get(node)
@@ -314,7 +326,7 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
         label = _value_label(node, names[node], kind, grad, show_data, show_grad)
         if bad:
             label += "\n⚠ NaN/inf"
-        if users.get(node, 0) > 1:
+        if users.get(node, 0) > 1 and node.requires_grad:  # (no gradient: nothing adds up)
             label += f"\nused {users[node]} times: grads add up"
         shape, style = STYLES[kind]
         attrs = {"shape": shape, "style": style, "label": label, "fillcolor": COLOURS["nonfinite" if bad else kind]}
@@ -331,21 +343,27 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
                 clusters[id(module)] = graphviz.Digraph(name=f"cluster_{len(clusters)}", graph_attr={
                     "label": label, "style": "dashed", "color": "#9e9e9e"})
             target = clusters[id(module)]
+        if node is not root and _is_constant_use(node) and node in users:
+            boxes[node] = attrs
+            continue
         target.node(ids[node], **attrs)
         if node._parents:
             op_id = ids[node] + "_op"
             target.node(op_id, label=node.op or "freed", shape="ellipse", style="filled", fillcolor="#f5f5f5")
             dot.edge(op_id, ids[node])
-            spec = node._op if node._op is not FREED else None
+            spec = node._op.spec if isinstance(node._op, Freed) else node._op
             out_shape = _shape(node.data)
             shapes = [_shape(p.data) for p in node._parents]
-            for p, in_shape in zip(node._parents, shapes):
+            for j, (p, in_shape) in enumerate(zip(node._parents, shapes)):
                 edge = {}
                 axes = _stretched(spec, out_shape, in_shape, shapes) if p.requires_grad else ()
                 if axes:
                     edge["label"] = f"Σ axis {', '.join(map(str, axes))}: {out_shape} → {in_shape}"
                     edge["color"] = "#ef6c00"
                 source = "more" if p in hidden else ids[p]
+                if p in boxes:  # a constant: its own box at each use
+                    source = f"{op_id}_c{j}"
+                    target.node(source, **boxes[p])
                 dot.edge(source, op_id, **edge)
     for sub in clusters.values():
         dot.subgraph(sub)
@@ -600,12 +618,12 @@ def to_text(root, show_grad=True, grads: dict | None = None) -> str:
 
     Gradients shown are the stored ``.grad`` values, or those in ``grads`` (by node).
     Entries that are NaN or infinite are counted in the summaries and flagged "⚠ NaN/inf".
-    Raises if ``backward()`` freed the graph (draw before it, or use ``retain_graph=True``).
+    Works before and after ``backward()`` (which keeps structure, values and gradients).
 
     Examples
     --------
     >>> from minigrad import Value
-    >>> x = Value(0.5, label="x"); y = (x * x).tanh(); y.backward(retain_graph=True)
+    >>> x = Value(0.5, label="x"); y = (x * x).tanh(); y.backward()
     >>> print(to_text(y))
     v2 = tanh(v1)   data 0.2449   grad 1
     └── v1 = mul(x, x)   data 0.25   grad 0.94
@@ -619,7 +637,7 @@ def to_text(root, show_grad=True, grads: dict | None = None) -> str:
     stack = [(root, "", "", True)]
     while stack:
         node, indent, branch, _ = stack.pop()
-        if node in seen:
+        if node in seen and not _is_constant_use(node):  # a constant is written at each use
             lines.append(f"{indent}{branch}{names[node]}   (shown above)")
             continue
         seen.add(node)
