@@ -57,6 +57,13 @@ def _exp(x):
         return math.inf
 
 
+def _over(g, x):
+    """``g / x`` in a VJP: at x = 0 the IEEE result (log'(0) = inf, as PyTorch), not ZeroDivisionError."""
+    if type(x) is float and x == 0.0:
+        return math.nan if g == 0 else math.copysign(math.inf, g) * math.copysign(1.0, x)
+    return g / x
+
+
 def _div(a, b):
     if b == 0:
         raise ZeroDivisionError(f"Value division by zero ({a!r} / 0)")
@@ -88,7 +95,7 @@ _TABLE = {
                     0.0 * g if float(b) == 0 == float(a) else g * b * _pow(a, b - 1), _dpow_db(g, a, b, out))),  # + a^b ln a db
     "neg":     (operator.neg,                   lambda g, x, out: (-g,)),                      # d(-x) = -dx
     "exp":     (_exp,                           lambda g, x, out: (g * out,)),                 # d e^x = e^x dx
-    "log":     (_log,                           lambda g, x, out: (g / x,)),                   # d ln x = dx / x
+    "log":     (_log,                           lambda g, x, out: (_over(g, x),)),             # d ln x = dx / x
     "tanh":    (math.tanh,                      lambda g, x, out: (g * (1.0 - out * out),)),   # d tanh = (1 - tanh^2) dx
     "sigmoid": (_sigmoid,                       lambda g, x, out: (g * out * (1.0 - out),)),   # d s = s (1 - s) dx
     "relu":    (lambda x: 0.0 if x <= 0 else x, lambda g, x, out: (g if float(x) > 0 else 0.0 * g,)),  # [x > 0]; NaN stays NaN

@@ -125,3 +125,16 @@ def test_an_exponent_that_requires_grad_gets_nan_at_a_negative_base_as_pytorch()
         a, b = Value(-1.5), Value(2.0)
         (a ** b).backward(create_graph=create_graph)
         assert math.isnan(float(b.grad)) and float(a.grad) == 2 * -1.5
+
+
+@pytest.mark.parametrize("x, g", [(0.0, 1.0), (-0.0, 1.0), (0.0, -2.0), (-0.0, -2.0), (0.0, 0.0)])
+def test_log_backward_at_zero_gives_the_ieee_result_as_the_tensor_engine(x, g):
+    # d ln x/dx = 1/x: at 0 the Tensor engine (NumPy's division) gives +-inf, or NaN for 0/0, as PyTorch;
+    # the Value engine must agree instead of raising ZeroDivisionError in the backward pass.
+    v = Value(x)
+    (v.log() * g).backward()
+    t = minigrad.tensor(x, dtype=minigrad.float64, requires_grad=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        (t.log() * g).backward()
+    expected = float(t.grad)
+    assert (math.isnan(v.grad) and math.isnan(expected)) or v.grad == expected
