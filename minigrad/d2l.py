@@ -136,7 +136,7 @@ def reshape(x, *args, **kwargs):
     Examples
     --------
     >>> reshape(_mg.arange(6), (2, 3)).shape
-    (2, 3)
+    minigrad.Size([2, 3])
     """
     return x.reshape(*args, **kwargs)
 
@@ -212,7 +212,7 @@ def transpose(x, *args, **kwargs):
     Examples
     --------
     >>> transpose(_mg.zeros(2, 3)).shape
-    (3, 2)
+    minigrad.Size([3, 2])
     """
     return x.t(*args, **kwargs)
 
@@ -478,7 +478,7 @@ def synthetic_data(w, b, num_examples):
     --------
     >>> features, labels = synthetic_data(_mg.tensor([2, -3.4]), 4.2, 5)
     >>> features.shape, labels.shape
-    ((5, 2), (5, 1))
+    (minigrad.Size([5, 2]), minigrad.Size([5, 1]))
     """
     w = w if _mg.is_tensor(w) else _mg.tensor(w)  # the book passes a tensor; a list is fine too
     X = _mg.normal(0, 1, (num_examples, len(w)))
