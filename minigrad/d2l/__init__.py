@@ -33,8 +33,8 @@ import time
 import numpy as np
 
 import minigrad as _mg
-from . import nn as _nn
-from . import optim as _optim
+from .. import nn as _nn
+from .. import optim as _optim
 
 __all__ = [
     "use_svg_display", "set_figsize", "set_axes", "plot", "plt", "Timer", "synthetic_data", "linreg",
@@ -96,8 +96,8 @@ def __getattr__(name):
         except AttributeError:
             raise AttributeError(f"d2l.{name} stands for torch.{target}, which minigrad does not have "
                                  f"(chapter 3 does not use it)") from None
-    raise AttributeError(f"module 'minigrad.d2l' has no attribute {name!r} (it has the book's "
-                         f"chapter-3 helpers only)")
+    raise AttributeError(f"module 'minigrad.d2l' has no attribute {name!r} (it has the helpers of the "
+                         f"book's chapters 2 to 4: chapter-3 helpers of d2l-zh and the 1.0 framework of d2l.ai)")
 
 
 def __dir__():
@@ -538,7 +538,7 @@ def load_array(data_arrays, batch_size, is_train=True):
     >>> [len(y) for _, y in it]
     [2, 2, 1]
     """
-    from .utils import data
+    from ..utils import data
 
     dataset = data.TensorDataset(*data_arrays)
     return data.DataLoader(dataset, batch_size, shuffle=is_train)
@@ -555,7 +555,7 @@ def get_fashion_mnist_labels(labels):
     >>> get_fashion_mnist_labels(_mg.tensor([0, 9]))
     ['t-shirt', 'ankle boot']
     """
-    from .datasets import FASHION_CLASSES
+    from ..datasets import FASHION_CLASSES
 
     return [FASHION_CLASSES[int(i)] for i in labels]
 
@@ -594,8 +594,8 @@ def load_data_fashion_mnist(batch_size, resize=None):
     --------
     >>> train_iter, test_iter = load_data_fashion_mnist(256)   # doctest: +SKIP
     """
-    from .utils import data
-    from .vision import datasets, transforms
+    from ..utils import data
+    from ..vision import datasets, transforms
 
     trans = [transforms.ToTensor()]
     if resize:
@@ -775,3 +775,10 @@ def evaluate_loss(net, data_iter, loss):
             l = loss(out, y)
             metric.add(reduce_sum(l), size(l))
     return metric[0] / metric[1]
+
+
+# ------------------------------------------------------------ d2l.ai 1.0's framework (issue 21)
+from .framework import *  # noqa: E402,F401,F403  (Module, Trainer, DataModule, add_to_class, ...)
+from .framework import __all__ as _framework_names  # noqa: E402
+
+__all__ += _framework_names
