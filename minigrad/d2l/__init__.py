@@ -1,8 +1,11 @@
-"""The chapter-3 helpers of *Dive into Deep Learning*'s ``d2l.torch``, on minigrad.
+"""The helpers of *Dive into Deep Learning*'s ``d2l.torch``, on minigrad, for both editions.
 
 ``from minigrad import d2l`` stands for ``from d2l import torch as d2l``: the names and
-signatures are the book's (an interface is a fact), the code is minigrad's own. What
-is here: the plotting helpers (``use_svg_display``, ``set_figsize``, ``set_axes``,
+signatures are the book's (an interface is a fact), the code is minigrad's own. The
+classic helpers of d2l-zh (chapters 2 to 4) are in this file; d2l.ai 1.0's
+object-oriented framework (``Module``, ``Trainer``, ``DataModule``, ``add_to_class``,
+``ProgressBoard``, ...) is in :mod:`minigrad.d2l.framework` and re-exported here. What
+is in this file: the plotting helpers (``use_svg_display``, ``set_figsize``, ``set_axes``,
 ``plot``, ``plt``, ``show_images``, ``Animator``), ``Timer``, the linear-regression
 pieces (``synthetic_data``, ``linreg``, ``squared_loss``, ``sgd``, ``load_array``),
 Fashion-MNIST (``get_fashion_mnist_labels``, ``get_dataloader_workers``,
