@@ -274,3 +274,31 @@ def test_printing_agrees_with_torch(x):
     import torch
 
     assert repr(minigrad.tensor(x)).replace("minigrad", "torch") == repr(torch.from_numpy(x))
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="needs torch")
+def test_ops_agree_with_torch():
+    import torch
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 4))
+    for p in ("fro", 1, 3, math.inf):
+        for dim in (None, 0, -1):
+            a, b = minigrad.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+            ra, rb = a.norm(p, dim), b.norm(p, dim)
+            np.testing.assert_allclose(np_(ra), rb.detach().numpy(), rtol=1e-12)
+            ra.sum().backward(), rb.sum().backward()
+            np.testing.assert_allclose(np_(a.grad), b.grad.numpy(), rtol=1e-10)
+    a, b = minigrad.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    (minigrad.cumsum(a, dim=1) ** 2).sum().backward(), (torch.cumsum(b, dim=1) ** 2).sum().backward()
+    np.testing.assert_allclose(np_(a.grad), b.grad.numpy(), rtol=1e-12)
+    for start, end, step in ((-8.0, 8.0, 0.1), (0, 1, 0.3), (1.5, -2.0, -0.7)):
+        # the same count, and values within one float32 step: PyTorch's vectorised kernel adds
+        # the step to chunks of 8 or 16 values, so its last bit depends on the CPU
+        ours, theirs = minigrad.arange(start, end, step).numpy(), torch.arange(start, end, step).numpy()
+        assert ours.shape == theirs.shape
+        np.testing.assert_allclose(ours, theirs, rtol=2e-7, atol=1e-7)
+
+
+def np_(t):
+    return t.detach().numpy()
