@@ -886,6 +886,8 @@ class Dropout(Module):
     In ``eval()`` mode it is the identity. The kept elements are a constant mask times
     the input, so the gradient is that same mask (``mul``'s rule): 0 where dropped,
     ``1/(1-p)`` where kept. Masks are drawn from minigrad's one generator.
+    ``inplace`` is accepted for PyTorch's signature; the result is always a new tensor
+    (minigrad records no in-place ops).
 
     Examples
     --------
