@@ -44,6 +44,9 @@ else:
     from .gradcheck import GradcheckError, gradcheck
     from .introspect import explain
     from .serialization import load, save
+    from .devices import device  # noqa: E402  (torch.device; minigrad is CPU only)
+    from . import cuda  # noqa: E402  (cuda.device_count() == 0, as d2l's num_gpus() asks)
+    from . import distributions  # noqa: E402  (distributions.multinomial.Multinomial)
 
     half, double, long = float16, float64, int64  # torch's other names for them
 
@@ -53,6 +56,7 @@ else:
         "autograd", "functional", "nn", "optim", "data", "viz", "testing", "save", "load", "random",
         "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool",
         *_creation_names,
+        "device", "cuda", "distributions",  # the book's chapters 2 and 4
     ]
 
 _LAZY = ("viz", "data", "testing", "metrics", "plot", "datasets", "utils", "vision", "d2l", "exercises")

@@ -7,6 +7,8 @@ inherits them. Results are made with ``self._leaf(array)``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .convert import Size, bool_, float16, float32, float64, int32, int64, normalize_axes, to_numpy
@@ -22,7 +24,7 @@ class Conveniences:
     >>> import minigrad
     >>> x = minigrad.tensor([[1.0, 5.0], [4.0, 2.0]])
     >>> x.size(), x.argmax(dim=1).tolist(), f"{x.sum():.1f}"
-    ((2, 2), [1, 0], '12.0')
+    (minigrad.Size([2, 2]), [1, 0], '12.0')
     """
 
     __slots__ = ()
@@ -60,9 +62,16 @@ class Conveniences:
         return self._data.size
 
     def type(self, dtype=None):
-        """With a dtype: ``to(dtype)``; without: the type's name, e.g. ``'minigrad.FloatTensor'``."""
+        """With a dtype: ``to(dtype)``; without: the type's name as PyTorch spells it.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.zeros(1).type(), minigrad.tensor([1]).type()
+        ('minigrad.FloatTensor', 'minigrad.LongTensor')
+        """
         if dtype is None:
-            return f"minigrad.{self.dtype.name}"
+            return f"minigrad.{_TYPE_NAMES[self.dtype.name]}"
         return self.to(dtype)
 
     def float(self): return self.to(float32)
@@ -118,7 +127,8 @@ class Conveniences:
     def all(self): return self._leaf(np.asarray(self._data.all()))
 
     def __format__(self, spec: str) -> str:
-        if spec and self._data.size == 1:
+        # As PyTorch: a 0-d tensor formats as its number (f"{loss}" prints 0.25, not tensor(0.2500)).
+        if self._data.ndim == 0 or (spec and self._data.size == 1):
             return format(self.item(), spec)
         return format(str(self), spec)
 
@@ -133,8 +143,11 @@ class Conveniences:
         return (self[i] for i in range(len(self._data)))
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4, threshold=20)
-        extra = "" if self.dtype in (float32, int64) else f", dtype=minigrad.{self.dtype}"
+        # As PyTorch prints (see _format_array): 4 decimals, summarised over 1000 elements.
+        body = _format_array(self._data, indent=len("tensor("))
+        extra = "" if self.dtype in (float32, int64, bool_) else f", dtype=minigrad.{self.dtype}"
+        if self._data.size == 0 and self.ndim != 1:
+            extra = f", size={tuple(self.shape)}" + extra
         if self._op is not None:
             extra += f", op={self.op!r}"
         elif self.requires_grad:
@@ -151,3 +164,87 @@ class Conveniences:
     def __invert__(self): return self._leaf(np.asarray(~self._data))
     def __and__(self, other): return self._leaf(np.asarray(self._data & to_numpy(other)))
     def __or__(self, other): return self._leaf(np.asarray(self._data | to_numpy(other)))
+
+
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+               "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
+               "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+# PyTorch's print options (torch.set_printoptions' defaults): what the book's outputs show.
+PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = 4, 1000, 3, 80
+
+
+def _number_format(values: np.ndarray):
+    """(format, width): one format for every shown number of a tensor, chosen as PyTorch does.
+
+    Floats whose finite values are all whole print as ``1.``; otherwise with 4 decimals;
+    in scientific notation when the magnitudes span more than 1000x or leave [1e-4, 1e8].
+    The width comes from the nonzero finite values only (so ``-0.`` or ``nan`` may stick out).
+    """
+    if values.dtype.kind != "f":
+        shown = [str(v) for v in values.tolist()]
+        return str, max(map(len, shown), default=1)
+    finite = values[np.isfinite(values)].astype(np.float64)
+    nonzero = finite[finite != 0].tolist()
+    special = {np.inf: "inf", -np.inf: "-inf"}
+
+    def wrap(fmt):
+        return lambda v: "nan" if v != v else special.get(v) or fmt.format(v)
+
+    if not nonzero:
+        return wrap("{:.0f}."), 1
+    big, small = max(map(abs, nonzero)), min(map(abs, nonzero))
+    if all(v == math.ceil(v) for v in nonzero):  # whole numbers: "3." unless spread over > 1000x or huge
+        fmt = f"{{:.{PRECISION}e}}" if big / small > 1000 or big > 1e8 else "{:.0f}."
+    elif big / small > 1000 or big > 1e8 or small < 1e-4:
+        fmt = f"{{:.{PRECISION}e}}"
+    else:
+        fmt = f"{{:.{PRECISION}f}}"
+    return wrap(fmt), max(len(fmt.format(v)) for v in nonzero)
+
+
+def _format_array(a: np.ndarray, indent: int) -> str:
+    """The bracketed body of a tensor's repr, laid out as PyTorch lays it out.
+
+    Over ``THRESHOLD`` elements only ``EDGEITEMS`` rows/values at each end of every axis
+    are shown, around ``...``; numbers are right-aligned to one width; a row too long for
+    ``LINEWIDTH`` wraps.
+
+    Examples
+    --------
+    >>> print(_format_array(np.array([0.5, 2.0, -1.0]), 7))
+    [ 0.5000,  2.0000, -1.0000]
+    >>> print(_format_array(np.arange(2000), 7))
+    [   0,    1,    2,  ..., 1997, 1998, 1999]
+    """
+    summarize = a.size > THRESHOLD
+
+    def shown(x):  # the values that will be printed (the formatter only looks at those)
+        if x.ndim == 0:
+            return x.reshape(1)
+        if summarize and x.shape[0] > 2 * EDGEITEMS:
+            x = np.concatenate([x[:EDGEITEMS], x[-EDGEITEMS:]])
+        return np.concatenate([shown(row) for row in x]) if x.ndim > 1 else x
+
+    values = shown(a) if a.size else a.reshape(-1)
+    fmt, width = _number_format(values)
+
+    def one(v):
+        return fmt(v).rjust(width)
+
+    def block(x, ind):
+        if x.ndim == 0:
+            return one(x.item())
+        cut = summarize and x.shape[0] > 2 * EDGEITEMS
+        if x.ndim == 1:
+            items = [one(v) for v in x.tolist()] if not cut else (
+                [one(v) for v in x[:EDGEITEMS].tolist()] + [" ..."] + [one(v) for v in x[-EDGEITEMS:].tolist()])
+            per_line = max(1, (LINEWIDTH - ind) // (width + 2))
+            lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
+            return "[" + (",\n" + " " * (ind + 1)).join(lines) + "]"
+        rows = [block(r, ind + 1) for r in (x if not cut else list(x[:EDGEITEMS]) + list(x[-EDGEITEMS:]))]
+        if cut:
+            rows = rows[:EDGEITEMS] + ["..."] + rows[EDGEITEMS:]
+        return "[" + ("," + "\n" * (x.ndim - 1) + " " * (ind + 1)).join(rows) + "]"
+
+    return block(a, indent)

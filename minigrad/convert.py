@@ -199,11 +199,15 @@ class Size(tuple):
     --------
     >>> import minigrad
     >>> minigrad.zeros(2, 3).size(), minigrad.zeros(2, 3).size(-1)
-    ((2, 3), 3)
+    (minigrad.Size([2, 3]), 3)
+    >>> minigrad.zeros(2, 3).shape == (2, 3)
+    True
     """
 
     def numel(self) -> int:
         """Product of the sizes."""
         return int(np.prod(self, dtype=np.int64))
 
-    __repr__ = tuple.__repr__  # prints as (2, 3), in messages too
+    def __repr__(self) -> str:
+        # As torch.Size prints (torch.Size([2, 3])), so that the book's outputs read the same.
+        return f"minigrad.Size({list(self)})"

@@ -32,7 +32,7 @@ def tensor(data, dtype=None, requires_grad: bool = False, label: str = "", devic
     --------
     >>> import minigrad
     >>> minigrad.tensor([[1, 2], [3, 4]]).shape
-    (2, 2)
+    minigrad.Size([2, 2])
     """
     t = _leaf(as_array(data, dtype, copy=True), requires_grad)
     t.label = label
@@ -86,19 +86,19 @@ def _factory(fill, size, dtype, requires_grad, op):
     return _leaf(fill(shape, _dtype(dtype) if dtype is not None else np.dtype("float32")), requires_grad)
 
 
-def zeros(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def zeros(*sizes, size=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Zeros of the given shape, float32 by default.
 
     Examples
     --------
     >>> import minigrad
     >>> minigrad.zeros(2, 3).shape
-    (2, 3)
+    minigrad.Size([2, 3])
     """
-    return _factory(np.zeros, size, dtype, requires_grad, "zeros")
+    return _factory(np.zeros, sizes if size is None else (size,), dtype, requires_grad, "zeros")
 
 
-def ones(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def ones(*sizes, size=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Ones of the given shape, float32 by default.
 
     Examples
@@ -107,7 +107,7 @@ def ones(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     >>> minigrad.ones(3).tolist()
     [1.0, 1.0, 1.0]
     """
-    return _factory(np.ones, size, dtype, requires_grad, "ones")
+    return _factory(np.ones, sizes if size is None else (size,), dtype, requires_grad, "ones")
 
 
 def empty(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
@@ -117,7 +117,7 @@ def empty(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor
     --------
     >>> import minigrad
     >>> minigrad.empty(2).shape
-    (2,)
+    minigrad.Size([2])
     """
     return _factory(np.zeros, size, dtype, requires_grad, "empty")
 
@@ -199,7 +199,13 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
         raise ValueError("arange: step must be nonzero")
     ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (start, end, step))
     dt = _dtype(dtype) if dtype is not None else np.dtype("int64" if ints else "float32")
-    return _leaf(np.arange(start, end, step).astype(dt), requires_grad)
+    if ints:
+        return _leaf(np.arange(start, end, step).astype(dt), requires_grad)
+    # As PyTorch: ceil((end - start) / step) values start + i * step, each computed in float64
+    # (NumPy's arange adds a rounded step instead, and its last values drift).
+    n = int(np.ceil((float(end) - float(start)) / float(step)))  # (max() is minigrad.max here)
+    n = n if n > 0 else 0
+    return _leaf((float(start) + np.arange(n, dtype=np.float64) * float(step)).astype(dt), requires_grad)
 
 
 def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -214,7 +220,7 @@ def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) ->
     return _leaf(np.linspace(start, end, steps).astype(_dtype(dtype) if dtype is not None else np.float32), requires_grad)
 
 
-def rand(*size, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
+def rand(*sizes, size=None, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
     """Uniform draws from [0, 1), float32, from :mod:`minigrad.random`.
 
     Examples
@@ -224,20 +230,20 @@ def rand(*size, dtype=None, requires_grad: bool = False, generator=None) -> Tens
     True
     """
     g = generator or default_generator()
-    return _factory(lambda s, dt: g.random(s).astype(dt), size, dtype, requires_grad, "rand")
+    return _factory(lambda s, dt: g.random(s).astype(dt), sizes if size is None else (size,), dtype, requires_grad, "rand")
 
 
-def randn(*size, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
+def randn(*sizes, size=None, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
     """Standard normal draws, float32, from :mod:`minigrad.random`.
 
     Examples
     --------
     >>> import minigrad
     >>> minigrad.randn(2, 3).shape
-    (2, 3)
+    minigrad.Size([2, 3])
     """
     g = generator or default_generator()
-    return _factory(lambda s, dt: g.standard_normal(s).astype(dt), size, dtype, requires_grad, "randn")
+    return _factory(lambda s, dt: g.standard_normal(s).astype(dt), sizes if size is None else (size,), dtype, requires_grad, "randn")
 
 
 def randint(low, high=None, size=(), dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
@@ -267,7 +273,7 @@ def normal(mean=0.0, std=1.0, size=None, *, dtype=None, requires_grad: bool = Fa
     >>> import minigrad
     >>> w = minigrad.normal(0, 0.01, size=(2, 1), requires_grad=True)
     >>> w.shape, w.dtype, w.requires_grad
-    ((2, 1), dtype('float32'), True)
+    (minigrad.Size([2, 1]), dtype('float32'), True)
     """
     if not (np.all(np.asarray(std if not isinstance(std, Tensor) else std._data) >= 0)):
         raise ValueError(f"normal: std must be >= 0, got {std!r}")
@@ -338,7 +344,7 @@ def reshape(input, shape) -> Tensor:  # noqa: A002
     --------
     >>> import minigrad
     >>> minigrad.reshape(minigrad.arange(6), (2, 3)).shape
-    (2, 3)
+    minigrad.Size([2, 3])
     """
     return _tensor_arg(input).reshape(shape)
 
@@ -353,7 +359,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
     --------
     >>> import minigrad
     >>> minigrad.cat([minigrad.zeros(1, 2), minigrad.ones(2, 2)]).shape
-    (3, 2)
+    minigrad.Size([3, 2])
     """
     parts = [_tensor_arg(t) for t in tensors]
     if not parts:
@@ -389,7 +395,7 @@ def stack(tensors, dim: int = 0) -> Tensor:
     --------
     >>> import minigrad
     >>> minigrad.stack([minigrad.zeros(2), minigrad.ones(2)], dim=1).shape
-    (2, 2)
+    minigrad.Size([2, 2])
     """
     parts = [_tensor_arg(t) for t in tensors]
     if not parts:
@@ -399,3 +405,81 @@ def stack(tensors, dim: int = 0) -> Tensor:
             raise ValueError(f"stack: tensor {i} has shape {tuple(p.shape)}, tensor 0 has {tuple(parts[0].shape)}")
     (axis,) = normalize_axes(dim, parts[0].ndim + 1, "stack")
     return cat([p.unsqueeze(axis) for p in parts], axis)
+
+
+# ------------------------------------------------------------------ the book's chapter 2 (issue 21)
+
+def dot(input, other) -> Tensor:  # noqa: A002
+    """Inner product of two 1-D tensors, as ``torch.dot``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.dot(minigrad.tensor([1.0, 2.0]), minigrad.tensor([3.0, 4.0]))
+    tensor(11.)
+    """
+    return _tensor_arg(input).dot(other)
+
+
+def mm(input, mat2) -> Tensor:  # noqa: A002
+    """Product of two matrices, as ``torch.mm``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.mm(minigrad.ones(2, 3), minigrad.ones(3, 1)).tolist()
+    [[3.0], [3.0]]
+    """
+    return _tensor_arg(input).mm(mat2)
+
+
+def mv(input, vec) -> Tensor:  # noqa: A002
+    """Matrix times vector, as ``torch.mv``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.mv(minigrad.eye(2), minigrad.tensor([1.0, 2.0]))
+    tensor([1., 2.])
+    """
+    return _tensor_arg(input).mv(vec)
+
+
+def norm(input, p="fro", dim=None, keepdim=False) -> Tensor:  # noqa: A002
+    """The ``p``-norm of ``input`` (all elements, or over ``dim``), as ``torch.norm``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.norm(minigrad.tensor([3.0, -4.0])), minigrad.norm(minigrad.ones((4, 9)))
+    (tensor(5.), tensor(6.))
+    """
+    return _tensor_arg(input).norm(p, dim, keepdim)
+
+
+def cumsum(input, dim=None, *, axis=None) -> Tensor:  # noqa: A002
+    """Running sum along ``dim``, as ``torch.cumsum``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.cumsum(minigrad.tensor([1.0, 2.0, 3.0]), dim=0)
+    tensor([1., 3., 6.])
+    """
+    return _tensor_arg(input).cumsum(dim, axis=axis)
+
+
+def clamp(input, min=None, max=None) -> Tensor:  # noqa: A002
+    """Clip to [min, max]; the gradient is 0 where clipped (``torch.clamp``).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.clamp(minigrad.tensor([-1.0, 0.5, 2.0]), min=0, max=1)
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    return _tensor_arg(input).clamp(min, max)
+
+
+clip = clamp
+__all__ += ["dot", "mm", "mv", "norm", "cumsum", "clamp", "clip"]

@@ -46,7 +46,7 @@ def linear(x, weight, bias=None) -> Tensor:
     >>> import minigrad
     >>> from minigrad.functional import linear
     >>> linear(minigrad.ones(2, 3), minigrad.ones(4, 3), minigrad.zeros(4)).shape
-    (2, 4)
+    minigrad.Size([2, 4])
     """
     x = _tensor(x)
     return x @ weight.T if bias is None else apply_op("linear", x, weight, bias)
@@ -85,7 +85,7 @@ def softmax(x, dim: int = -1, *, axis=None) -> Tensor:
 def _check_targets(logits: Tensor, target) -> np.ndarray:
     """Validate class targets against (N, C) logits; return them as an int64 array."""
     if logits.ndim != 2:
-        raise ValueError(f"cross_entropy: logits must have shape (N, C), got {logits.shape}")
+        raise ValueError(f"cross_entropy: logits must have shape (N, C), got {tuple(logits.shape)}")
     t = to_numpy(target)
     if t.dtype.kind not in "iu":
         raise TypeError(
@@ -158,7 +158,7 @@ def mse_loss(pred, target, reduction: str = "mean") -> Tensor:
     target = _tensor(target)  # None or strings raise here, naming what was given
     if pred._data.shape != target._data.shape:  # (the arrays' tuples: no Size to build)
         raise ValueError(
-            f"mse_loss: pred has shape {pred.shape} but target has shape {target.shape}; "
+            f"mse_loss: pred has shape {tuple(pred.shape)} but target has shape {tuple(target.shape)}; "
             "reshape one of them (e.g. target.reshape(pred.shape)) so they match"
         )
     diff = pred - target

@@ -35,6 +35,7 @@ sys.modules[__name__ + ".functional"] = functional
 
 __all__ = ["Parameter", "Module", "ModuleList", "Linear", "Sequential", "Flatten", "ReLU", "MSELoss",
            "CrossEntropyLoss", "init", "functional", "manual_seed"]
+__all__ += ["Dropout", "LazyLinear", "UninitializedParameter"]  # the book's chapter 4 (issue 21)
 
 
 def manual_seed(seed: int):
@@ -202,7 +203,7 @@ class init:
         --------
         >>> import minigrad
         >>> minigrad.nn.init.xavier_normal_(minigrad.zeros(3, 5)).shape
-        (3, 5)
+        minigrad.Size([3, 5])
         """
         fan_in, fan_out = _fans(_check_tensor(tensor, "xavier_normal_"), "xavier_normal_")
         std = gain * math.sqrt(2.0 / (fan_in + fan_out)) if fan_in + fan_out else 0.0
@@ -433,6 +434,42 @@ class Module:
         (False, False)
         """
         return self.train(False)
+
+    def to(self, *args, **kwargs) -> "Module":
+        """Move to a device (the CPU: nothing to do) and/or cast floating parameters; return self.
+
+        ``net.to(minigrad.device("cpu"))`` and ``net.to("cpu")`` are accepted so that GPU-ready
+        code runs; a GPU raises (minigrad is CPU only). A float dtype casts every
+        parameter's data in place (the same Parameter objects, so an optimizer keeps them).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> net = minigrad.nn.Linear(2, 1)
+        >>> net.to(minigrad.device("cpu")) is net, net.to(minigrad.float64).weight.dtype
+        (True, dtype('float64'))
+        """
+        from .convert import _dtype
+        from .devices import as_device, device
+
+        dtype = kwargs.pop("dtype", None)
+        for where in [kwargs.pop("device", None), *args]:
+            if where is None:
+                continue
+            if isinstance(where, device) or (isinstance(where, str) and where.split(":")[0] in ("cpu", "cuda", "mps")):
+                as_device(where, "Module.to")
+            else:
+                dtype = where
+        if dtype is not None:
+            dt = _dtype(dtype)
+            if dt.kind != "f":
+                raise TypeError(f"Module.to: only floating-point dtypes are accepted, got {dt}")
+            for p in self.parameters():
+                p._data = p._data.astype(dt)
+                p._vc[0] += 1
+                if p._grad is not None:
+                    p._grad = None
+        return self
 
     # ------------------------------------------------------------------ checkpoints
     def _state_items(self, prefix: str = ""):
@@ -839,3 +876,144 @@ class CrossEntropyLoss(Module):
         "reduction='none'"
         """
         return f"reduction={self.reduction!r}"
+
+
+# ------------------------------------------------------------------ the book's chapter 4 (issue 21)
+
+class Dropout(Module):
+    """Zero each element with probability ``p`` while training, scaling the rest by ``1/(1-p)``.
+
+    In ``eval()`` mode it is the identity. The kept elements are a constant mask times
+    the input, so the gradient is that same mask (``mul``'s rule): 0 where dropped,
+    ``1/(1-p)`` where kept. Masks are drawn from minigrad's one generator.
+    ``inplace`` is accepted for PyTorch's signature; the result is always a new tensor
+    (minigrad records no in-place ops).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> drop = minigrad.nn.Dropout(0.5)
+    >>> sorted(set(drop(minigrad.ones(100)).tolist())), drop.eval()(minigrad.ones(2)).tolist()
+    ([0.0, 2.0], [1.0, 1.0])
+    """
+
+    def __init__(self, p: float = 0.5, inplace: bool = False):
+        if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= p <= 1:
+            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
+        self.p, self.inplace = float(p), inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        """``x`` times a fresh mask of 0 and ``1/(1-p)`` (training), or ``x`` (eval).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.nn.Dropout(1.0)(minigrad.ones(3)).tolist()
+        [0.0, 0.0, 0.0]
+        """
+        if not self.training or self.p == 0:
+            return x
+        if self.p == 1:  # everything dropped: zeros, and a zero gradient (no 0/0)
+            return x * 0
+        keep = _random.default_generator().random(x.shape) >= self.p
+        return x * (keep / (1 - self.p)).astype(x.dtype)
+
+    def extra_repr(self) -> str:
+        """``p=..., inplace=...``.
+
+        Examples
+        --------
+        >>> from minigrad import nn
+        >>> nn.Dropout(0.2).extra_repr()
+        'p=0.2, inplace=False'
+        """
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class UninitializedParameter(Parameter):
+    """A :class:`LazyLinear`'s parameter before the first forward: no shape yet.
+
+    As in PyTorch: its ``.data`` is an empty tensor (writes to it change nothing, and
+    the first forward then initialises the parameter as usual); using it in any
+    other way raises. The first forward fills this same object in place, so an optimizer
+    made before it trains the right tensors.
+
+    Examples
+    --------
+    >>> from minigrad import nn
+    >>> nn.UninitializedParameter()
+    <UninitializedParameter>
+    """
+
+    __slots__ = ()
+
+    def __init__(self, requires_grad: bool = True):
+        super().__init__(np.zeros(0, dtype=np.float32), requires_grad=requires_grad)
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"
+
+    def _refuse(self, what: str):
+        raise ValueError(f"{what}: this parameter of a lazy module (nn.LazyLinear) is not initialised yet: "
+                         "call the module on a batch first (its first forward gives it a shape)")
+
+    shape = property(lambda self: self._refuse("shape"))
+
+    def _write(self, what: str, fn, *args):
+        self._refuse(what)
+
+    def materialize(self, shape, dtype=np.float32) -> Parameter:
+        """Give the parameter its shape (zeros), in place, and make it a plain Parameter.
+
+        Examples
+        --------
+        >>> from minigrad import nn
+        >>> p = nn.UninitializedParameter(); _ = p.materialize((2, 3))
+        >>> type(p).__name__, tuple(p.shape)
+        ('Parameter', (2, 3))
+        """
+        self._data = np.zeros(shape, dtype=dtype)
+        self._vc[0] += 1
+        self.__class__ = Parameter
+        return self
+
+
+class LazyLinear(Linear):
+    """A :class:`Linear` whose ``in_features`` is read from its first input (d2l's ``nn.LazyLinear(1)``).
+
+    Until the first forward the weight and bias are :class:`UninitializedParameter`;
+    the first forward fills them in place and initialises them as ``Linear`` does
+    (uniform in ±1/sqrt(in_features)), then the module *is* a ``Linear``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> layer = minigrad.nn.LazyLinear(2)
+    >>> tuple(layer(minigrad.zeros(5, 3)).shape), type(layer).__name__, tuple(layer.weight.shape)
+    ((5, 2), 'Linear', (2, 3))
+    """
+
+    def __init__(self, out_features: int, bias: bool = True, dtype=None):
+        self.in_features = 0
+        self.out_features = _check_size(out_features, "out_features", "LazyLinear")
+        self._dtype = np.dtype(np.float32 if dtype is None else dtype)
+        self.weight = UninitializedParameter()
+        self.bias = UninitializedParameter() if bias else None
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Initialise from ``x``'s last dimension (first call only), then ``Linear.forward``."""
+        shape = x._data.shape if isinstance(x, Tensor) else np.shape(x)
+        if len(shape) == 0:
+            raise ValueError(f"LazyLinear({self.out_features}) got a 0-d input: it needs (..., in_features)")
+        self.in_features = shape[-1]
+        bound = 1 / math.sqrt(self.in_features) if self.in_features else 0.0
+        init.uniform_(self.weight.materialize((self.out_features, self.in_features), self._dtype), -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias.materialize((self.out_features,), self._dtype), -bound, bound)
+        del self._dtype
+        self.__class__ = Linear  # from now on an ordinary Linear, as PyTorch's LazyLinear becomes one
+        return Linear.forward(self, x)
+
+    def extra_repr(self) -> str:
+        """``in_features=0, out_features=..., bias=...`` until the first forward."""
+        return f"in_features=0, out_features={self.out_features}, bias={self.bias is not None}"

@@ -70,6 +70,10 @@ RULES: dict = {
     "where": (r"\frac{\partial\, \mathrm{where}(c, a, b)}{\partial a} = [c],\quad \frac{\partial}{\partial b} = [\lnot c]", ""),
     "cast": (r"\frac{\partial\, \mathrm{cast}(x)}{\partial x}: G \mapsto \mathrm{cast}^{-1}(G)",
              "a change of floating-point precision; the gradient is cast back"),
+    "cumsum": (r"\frac{\partial}{\partial x_i} \sum_{j \le k} x_j = [i \le k]:\quad \bar x_i = \textstyle\sum_{k \ge i} G_k",
+               "the VJP is a cumulative sum from the other end: sum(G) - cumsum(G) + G"),
+    "norm": (r"\frac{\partial \lVert x\rVert_2}{\partial x} = \frac{x}{\lVert x\rVert_2}",
+             "at x = 0 the gradient is taken as 0, as PyTorch (sqrt of a sum of squares would give nan)"),
     "cross_entropy": (r"\frac{\partial \ell}{\partial z_{ij}} = \frac{\mathrm{softmax}(z_i)_j - [j = y_i]}{N}"
                       r"\quad(\text{reduction mean})",
                       "the fused form; functional.cross_entropy(..., fused=False) lets the engine derive it"),

@@ -28,6 +28,7 @@ from .registry import REGISTRY
 from .tensor_ops import ShapeError, call, sum_to_shape
 from .convert import _DEFAULT_FLOAT, _dtype, _shape_args, as_array, normalize_axes, result_type, to_numpy
 from .conveniences import Conveniences
+from .devices import as_device, device
 
 __all__ = ["Tensor", "apply_op", "where", "to_numpy", "as_array"]
 
@@ -605,13 +606,20 @@ class Tensor(Conveniences, Node):
             raise IndexError(f"{err} (indexing a tensor of shape {tuple(self.shape)})") from None
 
     def to(self, dtype=None, *args, **kwargs):
-        """A copy of another dtype (``self`` if it already has it); device names are ignored.
+        """A copy of another dtype (``self`` if it already has it); a device must be the CPU.
 
         Between float dtypes the cast is recorded (gradients flow back, cast again); to
         an integer or bool dtype the result is outside the graph, as in PyTorch.
+        ``to("cpu")``, ``to(minigrad.device("cpu"))`` and ``to(device=...)`` return ``self``;
+        a GPU raises (minigrad is CPU only).
         """
-        if isinstance(dtype, str) and dtype in ("cpu", "cuda"):
+        if "device" in kwargs:
+            as_device(kwargs["device"], "to")
+        if isinstance(dtype, device) or (isinstance(dtype, str) and dtype.split(":")[0] in ("cpu", "cuda", "mps")):
+            as_device(dtype, "to")
             dtype = kwargs.get("dtype", args[0] if args else None)
+        else:
+            dtype = kwargs.get("dtype", dtype)
         if dtype is None or _dtype(dtype) == self.dtype:
             return self
         dt = _dtype(dtype)
@@ -725,6 +733,88 @@ class Tensor(Conveniences, Node):
     T = property(lambda self: apply_op("transpose", self, axes=tuple(reversed(range(self.ndim)))),
                  doc="Axes reversed.")
 
+    # ---------------------------------------------------------- the book's chapter 2 (issue 21)
+    def cumsum(self, dim=None, *, axis=None):
+        """Running sum along ``dim`` (``axis`` is NumPy's name); integers and bools give int64.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([[1, 2], [3, 4]]).cumsum(dim=0).tolist()
+        [[1, 2], [4, 6]]
+        """
+        d = dim if axis is None else axis
+        if d is None:
+            raise TypeError("cumsum() missing the dimension: pass dim= (or axis=), as PyTorch requires")
+        (ax,) = normalize_axes(d, self.ndim, "cumsum") or (0,)
+        x = self if self.ndim else self.reshape(1)  # a 0-d tensor is its own running sum
+        out = apply_op("cumsum", x.long() if x.dtype.kind in "bui" else x, axis=ax)
+        return out if self.ndim else out.reshape(())
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        """The ``p``-norm over ``dim`` (all elements by default): 2 (``"fro"``), 1, inf, -inf or any p > 0.
+
+        The 2-norm is a primitive (its gradient ``x / ||x||`` is 0 at ``x = 0``, where a
+        composed ``sqrt(sum(x**2))`` would give nan); the others are compositions.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([3.0, -4.0]).norm(), minigrad.tensor([3.0, -4.0]).norm(p=1)
+        (tensor(5.), tensor(7.))
+        """
+        if self.dtype.kind != "f":
+            raise TypeError(f"norm(): needs a floating-point tensor, got {self.dtype}; convert with .float()")
+        kw = self._reduce_args(dim, None, keepdim, None, "norm")
+        if p in ("fro", 2, 2.0):
+            return apply_op("norm", self, **kw)
+        if isinstance(p, str) or not (p > 0 or p == -math.inf):
+            raise ValueError(f"norm(): p must be 'fro', inf, -inf or a number > 0, got {p!r}")
+        if p == math.inf:
+            return self.abs().amax(dim, keepdim)
+        if p == -math.inf:
+            return -(-self.abs()).amax(dim, keepdim)
+        if p == 1:
+            return self.abs().sum(dim, keepdim)
+        return (self.abs() ** p).sum(dim, keepdim) ** (1 / p)
+
+    def dot(self, other):
+        """Inner product of two 1-D tensors of the same length (``torch.dot``): a matmul.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([1.0, 2.0]).dot(minigrad.tensor([3.0, 4.0]))
+        tensor(11.)
+        """
+        _check_matrix_args("dot", self, other, 1, 1)
+        return apply_op("matmul", self, other)
+
+    def mm(self, other):
+        """Product of two matrices (2-D only, as ``torch.mm``): a matmul.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.ones(2, 3).mm(minigrad.ones(3, 4)).shape
+        minigrad.Size([2, 4])
+        """
+        _check_matrix_args("mm", self, other, 2, 2)
+        return apply_op("matmul", self, other)
+
+    def mv(self, vec):
+        """Matrix times vector (2-D and 1-D, as ``torch.mv``): a matmul.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.ones(2, 3).mv(minigrad.arange(3.0))
+        tensor([3., 3.])
+        """
+        _check_matrix_args("mv", self, vec, 2, 1)
+        return apply_op("matmul", self, vec)
+    # ---------------------------------------------------------- end of the chapter-2 block
+
     # ---------------------------------------------------------- outside the graph
     def _reduce_args(self, dim, axis, keepdim, keepdims, op):
         axes = dim if axis is None else axis
@@ -747,6 +837,14 @@ class Tensor(Conveniences, Node):
 _UFUNC_OPS = {np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "div",
               np.power: "pow", np.matmul: "matmul", np.negative: "neg", np.absolute: "abs",
               np.exp: "exp", np.log: "log", np.tanh: "tanh"}
+
+
+def _check_matrix_args(op: str, a, b, ndim_a: int, ndim_b: int) -> None:
+    """dot, mm and mv take exactly 1-D/2-D operands (matmul would broadcast): say so otherwise."""
+    b_ndim = np.ndim(b._data if isinstance(b, Tensor) else b)
+    if a.ndim != ndim_a or b_ndim != ndim_b:
+        raise ShapeError(f"{op}: expects {ndim_a}-D and {ndim_b}-D operands, got shapes {tuple(a.shape)} "
+                         f"and {tuple(np.shape(b._data if isinstance(b, Tensor) else b))}")
 
 
 def _refuse_graph_operand(value, what: str) -> None:

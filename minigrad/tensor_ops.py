@@ -376,3 +376,23 @@ def cross_entropy(logits, target, reduction="mean"):
     losses = (np.log(s) + m)[:, 0] - logits[np.arange(logits.shape[0]), target]
     out = losses.mean() if reduction == "mean" else losses.sum() if reduction == "sum" else losses
     return np.asarray(out, dtype=logits.dtype), (e, s)  # (e, s) for the VJP: no second exp
+
+
+# ------------------------------------------------------------------ the book's chapter 2 (issue 21)
+
+@primitive("cumsum", "tensor",  # x_i feeds every out_j with j >= i: g summed from i to the end
+           lambda g, x, out, axis: g.sum(axis=axis, keepdims=True) - call("cumsum", g, axis=axis) + g)
+def cumsum(x, axis):
+    return np.cumsum(x, axis=axis)
+
+
+def _norm_vjp(g, x, out, axis, keepdims):
+    # d ||x|| / dx = x / ||x||; at x = 0 (out = 0, so x = 0 too) the subgradient 0, as PyTorch:
+    # dividing by out + [out = 0] gives 0 / 1 there instead of 0 / 0.
+    return _unreduce(g, x, axis) * x / _unreduce(out + (_raw(out) == 0), x, axis)
+
+
+@primitive("norm", "tensor", _norm_vjp, floats=True)
+def norm(x, axis=None, keepdims=False):
+    # sqrt(sum x^2), not composed from pow(0.5): that composition's gradient is 0 * inf = nan at 0
+    return np.sqrt((x * x).sum(axis=axis, keepdims=keepdims))

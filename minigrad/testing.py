@@ -89,7 +89,7 @@ DOMAINS = {
 
 #: How :func:`op_cases` builds inputs for an op.
 KINDS = ("elementwise", "where", "cast", "reduction", "matmul", "linear", "reshape", "transpose", "expand",
-         "getitem", "scatter", "loss")
+         "getitem", "scatter", "loss", "scan")
 
 
 @dataclass(frozen=True)
@@ -185,6 +185,12 @@ CASES = {
     "getitem": OpCase("getitem", ("real",), lambda x, index: np.asarray(x)[index]),
     "scatter_add": OpCase("scatter", ("real",), _reference_scatter_add),
     "cross_entropy": OpCase("loss", ("real",), _reference_cross_entropy),
+    "cumsum": OpCase("scan", ("real",), lambda x, axis: np.moveaxis(np.tril(np.ones((x.shape[axis],) * 2))
+                                                                  @ np.moveaxis(x, axis, -2), -2, axis)
+                     if x.ndim > 1 else np.tril(np.ones((x.size,) * 2)) @ x),
+    # away from 0, where the norm has a kink (its gradient x / |x| jumps)
+    "norm": OpCase("reduction", ("away_from_zero",), lambda x, axis=None, keepdims=False:
+                   np.exp(0.5 * np.log(np.add.reduce(np.square(x), axis=axis, keepdims=keepdims)))),
 }
 
 
@@ -402,6 +408,9 @@ def op_cases(op, dtype=np.float64):
             z = draw(logits()).astype(dtype)
             target = draw(class_targets(z.shape[0], z.shape[1]))
             return [z], {"target": target, "reduction": draw(st.sampled_from(["mean", "sum", "none"]))}
+        if case.kind == "scan":  # a cumulative op along one axis (>= 0)
+            x = draw(arrays(d[0], dtype=dtype, min_dims=1))
+            return [x], {"axis": draw(st.integers(0, x.ndim - 1))}
         raise ValueError(f"no strategy for op kind {case.kind!r}")
 
     return draw_case()

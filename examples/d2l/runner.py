@@ -34,6 +34,18 @@ SCRIPTS = {
     "3.2": "linear_regression_scratch", "3.3": "linear_regression_concise",
     "3.5": "image_classification_dataset", "3.6": "softmax_regression_scratch",
     "3.7": "softmax_regression_concise",
+    # d2l-zh, chapters 2 and 4 (2.2 needs pandas, 4.10 downloads Kaggle's data: not here)
+    "2.1": "ch2_1_ndarray", "2.3": "ch2_3_linear_algebra", "2.4": "ch2_4_calculus",
+    "2.5": "ch2_5_autograd", "2.6": "ch2_6_probability", "2.7": "ch2_7_lookup_api",
+    "4.1": "ch4_1_mlp", "4.2": "ch4_2_mlp_scratch", "4.3": "ch4_3_mlp_concise",
+    "4.4": "ch4_4_underfit_overfit", "4.5": "ch4_5_weight_decay", "4.6": "ch4_6_dropout",
+    "4.8": "ch4_8_numerical_stability",
+    # d2l.ai 1.0 (English), chapters 3 and 4 (3.6, 4.1, 4.6 and 4.7 have no code)
+    "en3.1": "en3_1_linear_regression", "en3.2": "en3_2_oo_design",
+    "en3.3": "en3_3_synthetic_regression_data", "en3.4": "en3_4_linear_regression_scratch",
+    "en3.5": "en3_5_linear_regression_concise", "en3.7": "en3_7_weight_decay",
+    "en4.2": "en4_2_image_classification_dataset", "en4.3": "en4_3_classification",
+    "en4.4": "en4_4_softmax_regression_scratch", "en4.5": "en4_5_softmax_regression_concise",
 }
 IMPORTS = """\
 import minigrad as torch                      # import torch

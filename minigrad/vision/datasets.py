@@ -130,7 +130,7 @@ class MNIST(_DatasetBase):
         >>> import tempfile
         >>> root = tempfile.mkdtemp(); _ = write_idx_pair(root, "MNIST", n=2)
         >>> MNIST(root).data.shape
-        (2, 28, 28)
+        minigrad.Size([2, 28, 28])
         """
         from ..tensor import Tensor
 

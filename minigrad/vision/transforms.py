@@ -12,7 +12,7 @@ Examples
 >>> trans = transforms.Compose([transforms.Resize(4), transforms.ToTensor()])
 >>> x = trans(np.full((2, 2), 255, dtype=np.uint8))
 >>> x.shape, x.dtype, float(x.max())
-((1, 4, 4), dtype('float32'), 1.0)
+(minigrad.Size([1, 4, 4]), dtype('float32'), 1.0)
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ class ToTensor:
     >>> import numpy as np
     >>> x = ToTensor()(np.array([[0, 255], [51, 102]], dtype=np.uint8))
     >>> x.shape, x.dtype
-    ((1, 2, 2), dtype('float32'))
+    (minigrad.Size([1, 2, 2]), dtype('float32'))
     >>> x.numpy()[0, 1]
     array([0.2, 0.4], dtype=float32)
     """

@@ -1,8 +1,11 @@
-"""The chapter-3 helpers of *Dive into Deep Learning*'s ``d2l.torch``, on minigrad.
+"""The helpers of *Dive into Deep Learning*'s ``d2l.torch``, on minigrad, for both editions.
 
 ``from minigrad import d2l`` stands for ``from d2l import torch as d2l``: the names and
-signatures are the book's (an interface is a fact), the code is minigrad's own. What
-is here: the plotting helpers (``use_svg_display``, ``set_figsize``, ``set_axes``,
+signatures are the book's (an interface is a fact), the code is minigrad's own. The
+classic helpers of d2l-zh (chapters 2 to 4) are in this file; d2l.ai 1.0's
+object-oriented framework (``Module``, ``Trainer``, ``DataModule``, ``add_to_class``,
+``ProgressBoard``, ...) is in :mod:`minigrad.d2l.framework` and re-exported here. What
+is in this file: the plotting helpers (``use_svg_display``, ``set_figsize``, ``set_axes``,
 ``plot``, ``plt``, ``show_images``, ``Animator``), ``Timer``, the linear-regression
 pieces (``synthetic_data``, ``linreg``, ``squared_loss``, ``sgd``, ``load_array``),
 Fashion-MNIST (``get_fashion_mnist_labels``, ``get_dataloader_workers``,
@@ -33,8 +36,8 @@ import time
 import numpy as np
 
 import minigrad as _mg
-from . import nn as _nn
-from . import optim as _optim
+from .. import nn as _nn
+from .. import optim as _optim
 
 __all__ = [
     "use_svg_display", "set_figsize", "set_axes", "plot", "plt", "Timer", "synthetic_data", "linreg",
@@ -96,8 +99,8 @@ def __getattr__(name):
         except AttributeError:
             raise AttributeError(f"d2l.{name} stands for torch.{target}, which minigrad does not have "
                                  f"(chapter 3 does not use it)") from None
-    raise AttributeError(f"module 'minigrad.d2l' has no attribute {name!r} (it has the book's "
-                         f"chapter-3 helpers only)")
+    raise AttributeError(f"module 'minigrad.d2l' has no attribute {name!r} (it has the helpers of the "
+                         f"book's chapters 2 to 4: chapter-3 helpers of d2l-zh and the 1.0 framework of d2l.ai)")
 
 
 def __dir__():
@@ -136,7 +139,7 @@ def reshape(x, *args, **kwargs):
     Examples
     --------
     >>> reshape(_mg.arange(6), (2, 3)).shape
-    (2, 3)
+    minigrad.Size([2, 3])
     """
     return x.reshape(*args, **kwargs)
 
@@ -212,7 +215,7 @@ def transpose(x, *args, **kwargs):
     Examples
     --------
     >>> transpose(_mg.zeros(2, 3)).shape
-    (3, 2)
+    minigrad.Size([3, 2])
     """
     return x.t(*args, **kwargs)
 
@@ -478,7 +481,7 @@ def synthetic_data(w, b, num_examples):
     --------
     >>> features, labels = synthetic_data(_mg.tensor([2, -3.4]), 4.2, 5)
     >>> features.shape, labels.shape
-    ((5, 2), (5, 1))
+    (minigrad.Size([5, 2]), minigrad.Size([5, 1]))
     """
     w = w if _mg.is_tensor(w) else _mg.tensor(w)  # the book passes a tensor; a list is fine too
     X = _mg.normal(0, 1, (num_examples, len(w)))
@@ -538,7 +541,7 @@ def load_array(data_arrays, batch_size, is_train=True):
     >>> [len(y) for _, y in it]
     [2, 2, 1]
     """
-    from .utils import data
+    from ..utils import data
 
     dataset = data.TensorDataset(*data_arrays)
     return data.DataLoader(dataset, batch_size, shuffle=is_train)
@@ -555,7 +558,7 @@ def get_fashion_mnist_labels(labels):
     >>> get_fashion_mnist_labels(_mg.tensor([0, 9]))
     ['t-shirt', 'ankle boot']
     """
-    from .datasets import FASHION_CLASSES
+    from ..datasets import FASHION_CLASSES
 
     return [FASHION_CLASSES[int(i)] for i in labels]
 
@@ -594,8 +597,8 @@ def load_data_fashion_mnist(batch_size, resize=None):
     --------
     >>> train_iter, test_iter = load_data_fashion_mnist(256)   # doctest: +SKIP
     """
-    from .utils import data
-    from .vision import datasets, transforms
+    from ..utils import data
+    from ..vision import datasets, transforms
 
     trans = [transforms.ToTensor()]
     if resize:
@@ -775,3 +778,10 @@ def evaluate_loss(net, data_iter, loss):
             l = loss(out, y)
             metric.add(reduce_sum(l), size(l))
     return metric[0] / metric[1]
+
+
+# ------------------------------------------------------------ d2l.ai 1.0's framework (issue 21)
+from .framework import *  # noqa: E402,F401,F403  (Module, Trainer, DataModule, add_to_class, ...)
+from .framework import __all__ as _framework_names  # noqa: E402
+
+__all__ += _framework_names
