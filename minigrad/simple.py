@@ -126,6 +126,7 @@ class Tensor(_Node):
     expand = lambda x, *shape: apply("expand", x, shape=_shape_args(shape, "expand"))
     permute = lambda x, *dims: apply("transpose", x, axes=normalize_axes(_shape_args(dims, "permute"), x.ndim, "permute"))
     T = property(lambda x: apply("transpose", x, axes=tuple(reversed(range(x.ndim)))))
+    cumsum = lambda x, dim: apply("cumsum", x, axis=normalize_axes(dim, x.ndim, "cumsum")[0])
 
     def _reduce(self, name, dim=None, keepdim=False, *, axis=None, keepdims=None):
         axes = normalize_axes(dim if axis is None else axis, self.ndim, name)
@@ -134,11 +135,10 @@ class Tensor(_Node):
     def sum(self, dim=None, keepdim=False, **kw): return self._reduce("sum", dim, keepdim, **kw)
     def amax(self, dim=None, keepdim=False, **kw): return self._reduce("max", dim, keepdim, **kw)
     def logsumexp(self, dim=None, keepdim=False, **kw): return self._reduce("logsumexp", dim, keepdim, **kw)
-
+    def norm(self, *, dim=None, keepdim=False): return self._reduce("norm", dim, keepdim)  # the 2-norm only
     def mean(self, *args, **kwargs):  # a composition: the sum over how many numbers each sum adds
         total = self.sum(*args, **kwargs)
         return total / (self.data.size // max(total.data.size, 1))
-
     def softmax(self, dim=-1):  # a composition: exp(x - logsumexp x)
         return (self - self.logsumexp(dim, keepdim=True)).exp()
 

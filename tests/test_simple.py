@@ -31,6 +31,7 @@ TENSOR_EXPRESSIONS = [
     lambda M, x, w, b: (b.expand(4, 2) * (x[np.array([0, 0, 1, 3])] @ w)).sum() + (x[1:3] @ w).sum(),
     lambda M, x, w, b: (M.where(MASK, x, 0.0) @ w).to("float32").sum() + M.linear(x, w.T, b).sum(),
     lambda M, x, w, b: M.cross_entropy(x @ w + b, [0, 1, 1, 0]) + (x @ w).softmax(1).sum(),
+    lambda M, x, w, b: (x @ w).cumsum(0).tanh().sum() + (x @ w + b).norm(dim=1).sum() + b.norm(),
 ]
 VALUE_EXPRESSIONS = [
     lambda x, y: x * y + x - y / 2,
