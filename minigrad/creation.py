@@ -16,7 +16,7 @@ from .tensor import Tensor, _make, apply_op, where
 __all__ = ["tensor", "as_tensor", "from_numpy", "is_tensor", "zeros", "ones", "full", "empty",
            "zeros_like", "ones_like", "full_like", "eye", "arange", "linspace", "rand", "randn",
            "randint", "normal", "matmul", "exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt",
-           "sum", "mean", "max", "min", "argmax", "argmin", "softmax", "log_softmax", "reshape",
+           "sum", "mean", "max", "min", "maximum", "minimum", "argmax", "argmin", "softmax", "log_softmax", "reshape",
            "numel", "clone", "cat", "concat", "stack", "where", "manual_seed", "Size"]
 
 
@@ -249,8 +249,8 @@ def randint(low, high=None, size=(), dtype=None, requires_grad: bool = False, ge
     >>> int(minigrad.randint(0, 3, (5,)).max()) < 3
     True
     """
-    if high is None:
-        low, high = 0, low
+    if high is None or isinstance(high, (tuple, list)):  # randint(high, size), PyTorch's short form
+        low, high, size = 0, low, size if high is None else high
     g = generator or default_generator()
     dt = _dtype(dtype) if dtype is not None else np.dtype("int64")
     return _leaf(g.integers(low, high, _shape_args((size,), "randint")).astype(dt), requires_grad)
@@ -324,6 +324,30 @@ mean = _method("mean", "Mean over dimensions")
 max = _method("max", "Maximum (values, indices) along a dimension, or of all elements")  # noqa: A001
 min = _method("min", "Minimum (values, indices) along a dimension, or of all elements")  # noqa: A001
 argmax = _method("argmax", "Index of the maximum")
+
+
+def maximum(input, other) -> Tensor:  # noqa: A002
+    """Element-wise maximum; at ties each input gets half the gradient, as ``torch.maximum``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.maximum(minigrad.tensor([1.0, 5.0]), minigrad.tensor([3.0, 2.0])).tolist()
+    [3.0, 5.0]
+    """
+    return _tensor_arg(input).maximum(_tensor_arg(other))
+
+
+def minimum(input, other) -> Tensor:  # noqa: A002
+    """Element-wise minimum; at ties each input gets half the gradient, as ``torch.minimum``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.minimum(minigrad.tensor([1.0, 5.0]), minigrad.tensor([3.0, 2.0])).tolist()
+    [1.0, 2.0]
+    """
+    return _tensor_arg(input).minimum(_tensor_arg(other))
 argmin = _method("argmin", "Index of the minimum")
 softmax = _method("softmax", "Softmax along a dimension")
 log_softmax = _method("log_softmax", "Log-softmax along a dimension")
@@ -359,6 +383,10 @@ def cat(tensors, dim: int = 0) -> Tensor:
     if not parts:
         raise ValueError("cat: expected a non-empty list of tensors")
     ndim = parts[0].ndim
+    for i, p in enumerate(parts):
+        if p.ndim == 0:
+            raise ValueError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated; "
+                             "use minigrad.stack, or reshape it to 1 element first")
     (axis,) = normalize_axes(dim, ndim, "cat") or (0,)
     for i, p in enumerate(parts):
         if p.ndim != ndim or p.shape[:axis] + p.shape[axis + 1:] != parts[0].shape[:axis] + parts[0].shape[axis + 1:]:

@@ -129,7 +129,8 @@ def default_collate(batch):
     """Merge a list of dataset items into one batch, as PyTorch's ``default_collate``.
 
     Tensors and arrays are stacked along a new first dimension; Python ints become an
-    int64 tensor, Python floats a float64 tensor (PyTorch's rule), bools a bool tensor;
+    int64 tensor, Python floats a float64 tensor (PyTorch's rule; ints then floats: float32,
+    as ``tensor()`` infers), bools a bool tensor;
     tuples and lists are collated position by position (a list of batches), dicts key
     by key; strings are kept as a list. The result never shares memory with the items.
 
@@ -162,8 +163,10 @@ def default_collate(batch):
             return _stack([np.asarray(x) for x in batch], "numbers")
         if all(_is_int(x) for x in batch):
             return Tensor(np.array([int(x) for x in batch], dtype=np.int64))
-        # any float among them: float64, never truncated to an int
-        return Tensor(np.array([float(x) for x in batch], dtype=np.float64))
+        # a float among them, never truncated to an int: float64 when the first item is a float,
+        # else (ints first) what tensor() infers, float32 (PyTorch's two rules)
+        dtype = np.float64 if not _is_int(elem) else np.float32
+        return Tensor(np.array([float(x) for x in batch], dtype=dtype))
     if isinstance(elem, (str, bytes)):
         return list(batch)
     if isinstance(elem, Mapping):

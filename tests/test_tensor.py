@@ -157,13 +157,22 @@ def test_inplace_edit_of_a_saved_input_makes_backward_raise(edit):
         loss.backward()
 
 
-def test_optimizer_step_between_two_backwards_raises():
+def test_optimizer_step_between_two_backwards_raises_only_where_backward_reads_a_weight():
+    # One layer on data: backward reads the input, never the weight (PyTorch saves only x), so
+    # a step in between is allowed. Two layers: the second weight is read for the first's gradient.
     net = minigrad.nn.Linear(2, 1)
     opt = minigrad.optim.SGD(net.parameters(), lr=0.1)
     loss = net(minigrad.ones(3, 2)).sum()
     loss.backward(retain_graph=True)
     opt.step()
-    with pytest.raises(RuntimeError, match="in-place"):
+    loss.backward()
+    assert np.allclose(net.weight.grad.numpy(), [[6.0, 6.0]])
+    net = minigrad.nn.Sequential(minigrad.nn.Linear(2, 2), minigrad.nn.Linear(2, 1))
+    opt = minigrad.optim.SGD(net.parameters(), lr=0.1)
+    loss = net(minigrad.ones(3, 2)).sum()
+    loss.backward(retain_graph=True)
+    opt.step()
+    with pytest.raises(RuntimeError, match="in-place operation: input 1 of 'linear'"):
         loss.backward()
 
 
