@@ -157,16 +157,25 @@ class InPlace:
 
     def _binary_(self, name: str, other, what: str):
         """``self = op(self, other)`` in place (``+=``, ``mul_``, ...)."""
-        def direct(a):
+        base, a = self._base, self._data
+        if (_State.grad_enabled and (self._rg or _wants(other) or (base is not None and base[0]._rg))
+                or not a.flags.writeable):
+            reads = _reads_self(name, (True, _wants(other)))
+            return self._inplace(what, lambda s: s._record(name, s, other), None, (other,), reads)
+        # Nothing recorded (the optimizer step, `w -= lr * w.grad` under no_grad): straight into the array.
+        o = other._data if isinstance(other, InPlace) else other
+        if a.dtype.kind != "f" or getattr(o, "dtype", a.dtype).kind not in "biuf":
             dt = result_type(self, other)
             if dt.kind != "f" and REGISTRY[name].floats:  # true division of integers is a float
                 dt = np.dtype(np.float32)
             if not np.can_cast(dt, a.dtype, "same_kind"):
                 raise _cast_error(what, dt, a.dtype)
-            ufunc = _UFUNCS[name]
-            ufunc(a, to_numpy(other), out=a)  # casts "same_kind": float64 into float32 yes
-        reads = _reads_self(name, (True, _wants(other)))
-        return self._inplace(what, lambda s: s._record(name, s, other), direct, (other,), reads)
+        try:
+            _UFUNCS[name](a, o if isinstance(o, (np.ndarray, int, float)) else to_numpy(o), out=a)
+        except (ValueError, TypeError) as err:
+            raise _write_error(what, self, err) from None
+        self._vc[0] += 1
+        return self
 
     def _unary_(self, name: str, what: str):
         """``self = op(self)`` in place (``relu_``, ``exp_``, ...)."""

@@ -232,17 +232,20 @@ def _op_error(name: str, arrays: list, err: Exception) -> Exception:
 
 _MaxResult = namedtuple("max", ["values", "indices"])
 _NODE_SLOTS = ("_data", "_rg", "_inputs", "_op", "_kwargs", "_saved", "_vc", "_stash", "_prior", "_scope", "_seq")
-_CHECKS: dict = {}  # (op name, which inputs want a gradient, create_graph) -> (op, positions to check)
+_CHECKS: dict = {}  # id(op) -> (op, positions to check for each set of inputs that want a gradient)
 
 
-def _checked(op, wanted: tuple, create_graph: bool) -> tuple:
-    """Positions (inputs, then the output) that the VJPs of the wanted inputs read (``reads=``)."""
-    n = len(wanted)
+def _checks(op) -> list:
+    """For each bit mask of inputs that want a gradient, the positions (inputs, then the
+    output at position ``arity``) that their VJPs read (the registry's ``reads=``)."""
+    hit = _CHECKS.get(id(op))
+    if hit is not None and hit[0] is op:
+        return hit[1]
+    n = len(op.tensor_vjps)
     reads = op.reads if op.reads is not None else [range(n + 1)] * n  # undeclared: everything
-    found = {i for rs, w in zip(reads, wanted) if w for i in rs}
-    if create_graph and op.saves:  # the VJP recomputes from its inputs instead of its saved copies
-        found |= {i for i in range(n)}
-    return tuple(sorted(found))
+    table = [tuple(sorted({i for k, rs in enumerate(reads) if mask >> k & 1 for i in rs})) for mask in range(2 ** n)]
+    _CHECKS[id(op)] = (op, table)
+    return table
 
 
 class Tensor(InPlace, Conveniences, Node):
@@ -330,22 +333,57 @@ class Tensor(InPlace, Conveniences, Node):
 
     def _backward(self, g, create_graph: bool = False):
         """(parent, gradient) for each input that requires grad. Every gradient passes
-        through ``_conform``: the one place where broadcasting is undone."""
-        op, kw, seq = self._op, self._kwargs, self._seq
-        parents = self._inputs
-        for p in parents:
-            if p._seq >= seq:  # an input rebased by a later in-place op (or this one): the one used
-                parents = self._parents
-                break
-        wanted = tuple([p._rg for p in parents])
-        key = (op.name, wanted, create_graph)
-        checks = _CHECKS.get(key)
-        if checks is None or checks[0] is not op:
-            checks = _CHECKS[key] = (op, _checked(op, wanted, create_graph))
-        saved = self._saved
-        for i in checks[1]:  # only what the running VJPs read (PyTorch's saved tensors)
+        through ``_conform``: the one place where broadcasting is undone.
+
+        Before a VJP runs, the values it reads (the registry's ``reads``: PyTorch's saved
+        tensors) must still be at the versions the forward saw; nothing else is checked.
+        """
+        op, seq, parents, saved = self._op, self._seq, self._inputs, self._saved
+        if len(parents) == 2 and not (self._kwargs or op.saves or create_graph):
+            # A binary op on arrays (add, mul, matmul, ...), the usual node: the general
+            # code below, unrolled, since it runs for every node of every backward pass.
+            a, b = parents
+            if a._seq >= seq:  # rebased by an in-place op since: the tensor this node used
+                a = _as_of(a, seq)
+            if b._seq >= seq:
+                b = _as_of(b, seq)
+            ra, rb = a._rg, b._rg
+            for i in _checks(op)[ra + 2 * rb]:
+                if (a if i == 0 else b if i == 1 else self)._vc[0] != saved[i]:
+                    self._check_versions((a, b), _checks(op)[ra + 2 * rb])  # raises, naming the value
+            x, y, out = a._data, b._data, self._data
+            vjp_a, vjp_b = op.tensor_vjps
+            result = []
+            if ra:  # a constant's VJP never runs
+                result.append((a, a._conform(vjp_a(g, x, y, out))))
+            if rb:
+                result.append((b, b._conform(vjp_b(g, x, y, out))))
+            return result
+        if len(parents) == 1 and not (op.saves or create_graph):
+            # A unary op on arrays (sum, exp, reshape, ...): unrolled the same way.
+            (a,) = parents
+            if a._seq >= seq:
+                a = _as_of(a, seq)
+            if not a._rg:
+                return []
+            for i in _checks(op)[1]:
+                if (a if i == 0 else self)._vc[0] != saved[i]:
+                    self._check_versions((a,), _checks(op)[1])
+            (vjp,) = op.tensor_vjps
+            kw = self._kwargs
+            ga = vjp(g, a._data, self._data, **kw) if kw else vjp(g, a._data, self._data)
+            return [(a, a._conform(ga))]
+        parents = self._parents  # (each as this node used it)
+        wanted = 0
+        for i, p in enumerate(parents):
+            wanted += p._rg << i
+        checks = _checks(op)[wanted]
+        if create_graph and op.saves:  # the VJP recomputes from its inputs, not from its saved copies
+            checks = tuple(sorted(set(checks) | set(range(len(parents)))))
+        for i in checks:
             if (parents[i] if i < len(parents) else self)._vc[0] != saved[i]:
-                self._check_versions(parents, checks[1])  # raises, naming the op and the value
+                self._check_versions(parents, checks)
+        kw = self._kwargs
         if op.saves:  # the forward's intermediates: plain arrays, so only for a first-order pass
             kw = {**kw, "saved": None if create_graph else self._stash}
         if create_graph:  # the VJPs run on nodes while recording: the gradient gets a graph
@@ -354,8 +392,8 @@ class Tensor(InPlace, Conveniences, Node):
         else:
             inputs, out = [p._data for p in parents], self._data
         result = []
-        for p, vjp, w in zip(parents, op.tensor_vjps, wanted):
-            if w:  # a constant's VJP never runs
+        for p, vjp in zip(parents, op.tensor_vjps):
+            if p._rg:  # a constant's VJP never runs
                 gp = vjp(g, *inputs, out, **kw) if kw else vjp(g, *inputs, out)
                 result.append((p, p._conform(gp)))
         return result

@@ -138,8 +138,8 @@ def mul(a, b):
 
 
 @primitive("div", "tensor", lambda g, a, b, out: g / b,              # d(a/b)/da = 1/b
-                            lambda g, a, b, out: -g * out / b,       # d(a/b)/db = -a/b^2 = -out/b
-           floats=True, reads=((1,), (1, "out")))
+                            lambda g, a, b, out: -g * a / (b * b),   # d(a/b)/db = -a/b^2
+           floats=True, reads=((1,), (0, 1)))  # (a, not out: a later edit of a/b may, as in PyTorch)
 def div(a, b):
     return a / b
 
