@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .random import default_generator, manual_seed  # noqa: F401  (torch.manual_seed)
+from .random import Generator, default_generator, manual_seed  # noqa: F401  (torch.manual_seed, torch.Generator)
 from .convert import Size, _dtype, _shape_args, as_array, normalize_axes, result_type
 from .tensor import Tensor, _make, apply_op, where
 
@@ -17,7 +17,7 @@ __all__ = ["tensor", "as_tensor", "from_numpy", "is_tensor", "zeros", "ones", "f
            "zeros_like", "ones_like", "full_like", "eye", "arange", "linspace", "rand", "randn",
            "randint", "normal", "matmul", "exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt",
            "sum", "mean", "max", "min", "maximum", "minimum", "argmax", "argmin", "softmax", "log_softmax", "reshape",
-           "numel", "clone", "cat", "concat", "stack", "where", "manual_seed", "Size"]
+           "numel", "clone", "cat", "concat", "stack", "where", "manual_seed", "Size", "Generator"]
 
 
 def _leaf(array: np.ndarray, requires_grad: bool) -> Tensor:
@@ -367,7 +367,7 @@ def reshape(input, shape) -> Tensor:  # noqa: A002
     return _tensor_arg(input).reshape(shape)
 
 
-def cat(tensors, dim: int = 0) -> Tensor:
+def cat(tensors, dim: int = 0, *, axis=None) -> Tensor:
     """Join tensors along an existing dimension; gradients flow back to each piece.
 
     Composed, with no backward code: each piece is placed into the result's shape
@@ -380,6 +380,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
     (3, 2)
     """
     parts = [_tensor_arg(t) for t in tensors]
+    dim = dim if axis is None else axis  # PyTorch's alias
     if not parts:
         raise ValueError("cat: expected a non-empty list of tensors")
     ndim = parts[0].ndim
@@ -410,7 +411,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
 concat = cat
 
 
-def stack(tensors, dim: int = 0) -> Tensor:
+def stack(tensors, dim: int = 0, *, axis=None) -> Tensor:
     """Join same-shaped tensors along a new dimension (``cat`` of ``unsqueeze(dim)``).
 
     Examples
@@ -425,5 +426,5 @@ def stack(tensors, dim: int = 0) -> Tensor:
     for i, p in enumerate(parts):
         if p.shape != parts[0].shape:
             raise ValueError(f"stack: tensor {i} has shape {tuple(p.shape)}, tensor 0 has {tuple(parts[0].shape)}")
-    (axis,) = normalize_axes(dim, parts[0].ndim + 1, "stack")
-    return cat([p.unsqueeze(axis) for p in parts], axis)
+    (ax,) = normalize_axes(dim if axis is None else axis, parts[0].ndim + 1, "stack")  # axis: PyTorch's alias
+    return cat([p.unsqueeze(ax) for p in parts], ax)

@@ -149,6 +149,16 @@ class InPlace:
         Inside the graph, the new values are computed on a copy and written as ``x[...] = values``
         (no gradient reaches the old values).
         """
+        base = self._base
+        if not (_State.grad_enabled and (self._rg or (base is not None and base[0]._rg))) \
+                and self._data.flags.writeable:  # nothing recorded: straight into the array
+            try:
+                fn(self._data, *args)
+            except (ValueError, TypeError) as err:
+                raise _write_error(what, self, err) from None
+            self._vc[0] += 1
+            return self
+
         def fill(s):
             new = s._data.copy()
             fn(new, *args)

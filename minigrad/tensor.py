@@ -708,21 +708,22 @@ class Tensor(InPlace, Conveniences, Node):
         grid[axis] = indices
         return self[tuple(grid)] if self.ndim else self
 
-    def log_softmax(self, dim=-1):
+    def log_softmax(self, dim=-1, *, axis=None):
         """\\(x_i - \\log\\sum_j e^{x_j}\\) along ``dim``: stable for logits of any size.
 
         A row holding +inf is NaN, values and gradient, as in PyTorch (whose shift by the
         row's maximum computes inf - inf); ``x - logsumexp`` alone would give -inf beside it.
         """
+        dim = dim if axis is None else axis
         lse = self.logsumexp(dim, keepdim=True)
         if np.isposinf(lse._data).any():
             shift = _make(np.where(np.isposinf(lse._data), np.inf, 0).astype(lse.dtype))  # a constant
             return (self - shift).log_softmax(dim)
         return self - lse
 
-    def softmax(self, dim=-1):
-        """\\(e^{x_i} / \\sum_j e^{x_j}\\) along ``dim``, as ``exp(log_softmax)``: no overflow."""
-        return self.log_softmax(dim).exp()
+    def softmax(self, dim=-1, *, axis=None):
+        """\\(e^{x_i} / \\sum_j e^{x_j}\\) along ``dim`` (or ``axis``), as ``exp(log_softmax)``: no overflow."""
+        return self.log_softmax(dim if axis is None else axis).exp()
 
     def sqrt(self):
         """\\(\\sqrt x = x^{1/2}\\); gradient \\(1/(2\\sqrt x)\\)."""
@@ -745,14 +746,17 @@ class Tensor(InPlace, Conveniences, Node):
             out = where(out > max, max, out)
         return out
 
-    def unsqueeze(self, dim):
-        """Insert a size-1 axis at ``dim``."""
+    def unsqueeze(self, dim=None, *, axis=None):
+        """Insert a size-1 axis at ``dim`` (``axis``: PyTorch's alias)."""
+        dim = dim if axis is None else axis
+        if dim is None:
+            raise TypeError("unsqueeze() missing the dimension: unsqueeze(dim)")
         (d,) = normalize_axes(dim, self.ndim + 1, "unsqueeze")
         return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
 
-    def squeeze(self, dim=None):
-        """Remove size-1 axes (all, or ``dim`` if it has size 1)."""
-        axes = normalize_axes(dim, self.ndim, "squeeze")
+    def squeeze(self, dim=None, *, axis=None):
+        """Remove size-1 axes (all, or ``dim`` if it has size 1; ``axis``: PyTorch's alias)."""
+        axes = normalize_axes(dim if axis is None else axis, self.ndim, "squeeze")
         keep = [n for i, n in enumerate(self.shape) if n != 1 or (axes is not None and i not in axes)]
         return self.reshape(tuple(keep))
 
