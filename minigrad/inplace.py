@@ -107,6 +107,11 @@ class InPlace:
                 raise RuntimeError(
                     f"{what}: a leaf tensor that requires grad is being used in an in-place operation while the "
                     "graph is recorded; do parameter updates inside `with minigrad.no_grad():`, or on `.data`")
+            if root is not None and root._rg and not base[3]:
+                raise RuntimeError(
+                    f"{what}: a view made under no_grad() of a tensor that requires grad is being changed in "
+                    "place with grad mode on; its base would not see the change in its history. Make the view "
+                    "with grad mode on, or write under no_grad() too")
             if root is not None and root._op is None and root._rg:
                 raise RuntimeError(
                     f"{what}: a view of a leaf tensor that requires grad is being used in an in-place operation "

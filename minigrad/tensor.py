@@ -188,22 +188,25 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
 def _view_of(out: "Tensor", src: "Tensor", name: str, kwargs) -> None:
     """Make ``out`` a view of ``src``: one version counter, and the way back to the root base.
 
-    ``_base`` is ``[root, chain, version]``: the tensor that owns the memory, the view ops
-    that lead from it to ``out``, and the version at which ``out``'s history was last
-    set. An in-place op through the view rebases the root (:meth:`InPlace._inplace`); a
-    view whose root was changed since gets its history again from the root when used.
+    ``_base`` is ``[root, chain, version, recorded]``: the tensor that owns the memory, the
+    view ops that lead from it to ``out``, the version at which ``out``'s history was last
+    set, and whether it was made with grad mode on. An in-place op through the view rebases
+    the root (:meth:`InPlace._inplace`); a view whose root was changed since gets its
+    history again from the root when used (not one made under ``no_grad``, as PyTorch).
     """
     out._vc = src._vc
     up = src._base
-    out._base = [up[0], up[1] + ((name, kwargs),), src._vc[0]] if up else [src, ((name, kwargs),), src._vc[0]]
+    mode = _State.grad_enabled
+    out._base = ([up[0], up[1] + ((name, kwargs),), src._vc[0], mode] if up
+                 else [src, ((name, kwargs),), src._vc[0], mode])
 
 
 def _refresh_view(view: "Tensor") -> None:
     """The view's history as the view of its root base now (after the root changed in place)."""
     if not _State.grad_enabled:  # nothing is recorded now: refresh at the next recorded use
         return
-    root, chain, _ = view._base
-    if root._rg:
+    root, chain, _, recorded = view._base
+    if root._rg and recorded:
         view._adopt(view_of(root, chain), view._hidden())
     view._base[2] = view._vc[0]
 
