@@ -134,7 +134,7 @@ class InPlace:
         # Through a view: the root base becomes write_view(root, result); the view, a view of it again.
         root._adopt(self._record("write_view", root, result, chain=base[1]), root._hidden())
         self._adopt(view_of(root, base[1]), self._hidden())
-        base[2] = self._vc[0]
+        base[2] = root._seq
         return self
 
     def _store(self, what: str, array: np.ndarray, casting: str) -> None:
@@ -173,8 +173,7 @@ class InPlace:
     def _binary_(self, name: str, other, what: str):
         """``self = op(self, other)`` in place (``+=``, ``mul_``, ...)."""
         base, a = self._base, self._data
-        if (_State.grad_enabled and (self._rg or _wants(other) or (base is not None and base[0]._rg))
-                or not a.flags.writeable):
+        if _State.grad_enabled and (self._rg or _wants(other) or (base is not None and base[0]._rg)):
             reads = _reads_self(name, (True, _wants(other)))
             return self._inplace(what, lambda s: s._record(name, s, other), None, (other,), reads)
         # Nothing recorded (the optimizer step, `w -= lr * w.grad` under no_grad): straight into the array.
@@ -188,6 +187,8 @@ class InPlace:
         try:
             _UFUNCS[name](a, o if isinstance(o, (np.ndarray, int, float)) else to_numpy(o), out=a)
         except (ValueError, TypeError) as err:
+            if not a.flags.writeable:  # (checked only now: the usual write pays nothing for it)
+                return self._inplace(what, None)  # raises the read-only error
             raise _write_error(what, self, err) from None
         self._vc[0] += 1
         return self

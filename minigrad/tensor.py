@@ -126,10 +126,14 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
             a, b = parents
             arrays = a._data, b._data
             requires_grad = a._rg or b._rg
+            if a._base is not None or b._base is not None:
+                _refresh_views(parents)
     elif len(operands) == 1 and isinstance(operands[0], Tensor):
         parents = operands
         arrays = (operands[0]._data,)
         requires_grad = operands[0]._rg
+        if operands[0]._base is not None:
+            _refresh_views(parents)
     if parents is None:  # more operands (linear's three), or mixed ones
         arrays, requires_grad = [], False
         for x in operands:  # tensors of one dtype need no rule either
@@ -139,14 +143,13 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
             requires_grad = requires_grad or x._rg
         else:
             parents = operands
+            _refresh_views(parents)
     if parents is None:  # the general rule: one dtype for all, constants made in it
         dtype = result_type(*operands)
         parents = tuple(x if isinstance(x, Tensor) else _operand(x, dtype) for x in operands)
         arrays = [p._data if p._data.dtype == dtype else p._data.astype(dtype) for p in parents]
         requires_grad = any(p._rg for p in parents)
-    for p in parents:  # a view whose base was changed in place since: history as a view of it now
-        if p._base is not None and p._base[2] != p._vc[0]:
-            _refresh_view(p)
+        _refresh_views(parents)
     if spec.floats and arrays[0].dtype.kind != "f":
         arrays = [a.astype(_DEFAULT_FLOAT) if a.dtype.kind != "f" else a for a in arrays]
     try:
@@ -188,27 +191,29 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
 def _view_of(out: "Tensor", src: "Tensor", name: str, kwargs) -> None:
     """Make ``out`` a view of ``src``: one version counter, and the way back to the root base.
 
-    ``_base`` is ``[root, chain, version, recorded]``: the tensor that owns the memory, the
-    view ops that lead from it to ``out``, the version at which ``out``'s history was last
-    set, and whether it was made with grad mode on. An in-place op through the view rebases
-    the root (:meth:`InPlace._inplace`); a view whose root was changed since gets its
-    history again from the root when used (not one made under ``no_grad``, as PyTorch).
+    ``_base`` is ``[root, chain, seq, recorded]``: the tensor that owns the memory, the
+    view ops that lead from it to ``out``, the root's node number when ``out``'s history
+    was last set, and whether it was made with grad mode on. An in-place op through the
+    view rebases the root (:meth:`InPlace._inplace`); a view whose root was rebased since
+    gets its history again from the root when used (not one made under ``no_grad``, as
+    PyTorch). A write that is not recorded changes no history: nothing to redo.
     """
     out._vc = src._vc
     up = src._base
     mode = _State.grad_enabled
-    out._base = ([up[0], up[1] + ((name, kwargs),), src._vc[0], mode] if up
-                 else [src, ((name, kwargs),), src._vc[0], mode])
+    out._base = ([up[0], up[1] + ((name, kwargs),), up[0]._seq, mode] if up
+                 else [src, ((name, kwargs),), src._seq, mode])
 
 
-def _refresh_view(view: "Tensor") -> None:
-    """The view's history as the view of its root base now (after the root changed in place)."""
+def _refresh_views(parents) -> None:
+    """Each input that is a view of a root rebased since: its history as the view of the root now."""
     if not _State.grad_enabled:  # nothing is recorded now: refresh at the next recorded use
         return
-    root, chain, _, recorded = view._base
-    if root._rg and recorded:
-        view._adopt(view_of(root, chain), view._hidden())
-    view._base[2] = view._vc[0]
+    for view in parents:
+        base = view._base
+        if base is not None and base[3] and base[2] != base[0]._seq:
+            view._adopt(view_of(base[0], base[1]), view._hidden())
+            base[2] = base[0]._seq
 
 
 def _as_of(p: "Tensor", seq: int) -> "Tensor":
@@ -351,7 +356,8 @@ class Tensor(InPlace, Conveniences, Node):
             if b._seq >= seq:
                 b = _as_of(b, seq)
             ra, rb = a._rg, b._rg
-            for i in _checks(op)[ra + 2 * rb]:
+            table = _CHECKS.get(id(op))  # (_checks(op), inlined: this runs for every node)
+            for i in (table[1] if table is not None and table[0] is op else _checks(op))[ra + 2 * rb]:
                 if (a if i == 0 else b if i == 1 else self)._vc[0] != saved[i]:
                     self._check_versions((a, b), _checks(op)[ra + 2 * rb])  # raises, naming the value
             x, y, out = a._data, b._data, self._data
@@ -369,7 +375,8 @@ class Tensor(InPlace, Conveniences, Node):
                 a = _as_of(a, seq)
             if not a._rg:
                 return []
-            for i in _checks(op)[1]:
+            table = _CHECKS.get(id(op))
+            for i in (table[1] if table is not None and table[0] is op else _checks(op))[1]:
                 if (a if i == 0 else self)._vc[0] != saved[i]:
                     self._check_versions((a,), _checks(op)[1])
             (vjp,) = op.tensor_vjps

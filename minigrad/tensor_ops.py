@@ -219,9 +219,9 @@ def cast(x, dtype):
 
 def _sum_vjp(g, x, out, axis, keepdims):
     # every element feeds its sum with weight 1: copy g over the summed axes
-    if axis is None and type(g) is np.ndarray:  # a total, the common case: one fill
+    if not isinstance(g, Node):  # arrays (or a NumPy scalar): one fill, no broadcasting machinery
         full = np.empty(x.shape, g.dtype)
-        full[...] = g  # g is 0-d, or all ones with keepdims
+        full[...] = g if axis is None else _unreduce(g, x, axis)  # g is 0-d, or has the kept axes
         return full
     return call("expand", _unreduce(g, x, axis), shape=x.shape)
 
