@@ -205,56 +205,147 @@ class InPlace:
     def __ipow__(self, other): return self._binary_("pow", other, "**=")
 
     def add_(self, other, alpha=1):
-        """In place: ``self += alpha * other``."""
+        """In place: ``self += alpha * other``.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([1.0, 2.0]).add_(1.0, alpha=2).tolist()
+        [3.0, 4.0]
+        """
         return self._binary_("add", other if alpha == 1 else _scaled(other, alpha), "add_")
 
     def sub_(self, other, alpha=1):
-        """In place: ``self -= alpha * other``."""
+        """In place: ``self -= alpha * other``.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([1.0, 2.0]).sub_(1.0).tolist()
+        [0.0, 1.0]
+        """
         return self._binary_("sub", other if alpha == 1 else _scaled(other, alpha), "sub_")
 
     def mul_(self, other):
-        """In place: ``self *= other``."""
+        """In place: ``self *= other``.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([1.0, 2.0]).mul_(3).tolist()
+        [3.0, 6.0]
+        """
         return self._binary_("mul", other, "mul_")
 
     def div_(self, other):
-        """In place: ``self /= other``."""
+        """In place: ``self /= other``.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([1.0, 2.0]).div_(2).tolist()
+        [0.5, 1.0]
+        """
         return self._binary_("div", other, "div_")
 
     def pow_(self, exponent):
-        """In place: ``self **= exponent``."""
+        """In place: ``self **= exponent``.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([1.0, 2.0]).pow_(2).tolist()
+        [1.0, 4.0]
+        """
         return self._binary_("pow", exponent, "pow_")
 
     # ---------------------------------------------------------- element-wise functions
     def relu_(self):
-        """In place: ``max(self, 0)`` (``nn.ReLU(inplace=True)``)."""
+        """In place: ``max(self, 0)`` (``nn.ReLU(inplace=True)``).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([-1.0, 2.0]).relu_().tolist()
+        [0.0, 2.0]
+        """
         return self._unary_("relu", "relu_")
 
     def sigmoid_(self):
-        """In place: the logistic sigmoid."""
+        """In place: the logistic sigmoid.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([0.0]).sigmoid_().tolist()
+        [0.5]
+        """
         return self._unary_("sigmoid", "sigmoid_")
 
     def tanh_(self):
-        """In place: ``tanh``."""
+        """In place: ``tanh``.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([0.0]).tanh_().tolist()
+        [0.0]
+        """
         return self._unary_("tanh", "tanh_")
 
     def exp_(self):
-        """In place: ``e ** self``."""
+        """In place: ``e ** self``.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([0.0]).exp_().tolist()
+        [1.0]
+        """
         return self._unary_("exp", "exp_")
 
     def log_(self):
-        """In place: the natural logarithm."""
+        """In place: the natural logarithm.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([1.0]).log_().tolist()
+        [0.0]
+        """
         return self._unary_("log", "log_")
 
     def neg_(self):
-        """In place: ``-self``."""
+        """In place: ``-self``.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([1.0]).neg_().tolist()
+        [-1.0]
+        """
         return self._unary_("neg", "neg_")
 
     def abs_(self):
-        """In place: ``|self|``."""
+        """In place: ``|self|``.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([-1.0]).abs_().tolist()
+        [1.0]
+        """
         return self._unary_("abs", "abs_")
 
     def clamp_(self, min=None, max=None):  # noqa: A002  (PyTorch's names)
-        """Clip to [min, max], in place (the gradient is 0 where clipped)."""
+        """Clip to [min, max], in place (the gradient is 0 where clipped).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([-2.0, 0.5, 2.0]).clamp_(-1, 1).tolist()
+        [-1.0, 0.5, 1.0]
+        """
         return self._inplace("clamp_", lambda s: s.clamp(min, max), lambda a: np.clip(a, min, max, out=a),
                              _tensors(min, max))
 
@@ -273,32 +364,74 @@ class InPlace:
                              (value,), casting="unsafe")
 
     def masked_fill(self, mask, value):
-        """``value`` where ``mask`` is true, else ``self`` (both differentiable); ``mask`` broadcasts."""
+        """``value`` where ``mask`` is true, else ``self`` (both differentiable); ``mask`` broadcasts.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([1.0, 2.0]).masked_fill(minigrad.tensor([False, True]), 0.0).tolist()
+        [1.0, 0.0]
+        """
         m = to_numpy(mask).astype(bool)
         return self._record("where", value, self, condition=np.broadcast_to(m, np.broadcast_shapes(m.shape, self.shape)))
 
     # ---------------------------------------------------------- writes of values
     def zero_(self):
-        """Fill with zeros, in place (``w.grad.zero_()``)."""
+        """Fill with zeros, in place (``w.grad.zero_()``).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.ones(2).zero_().tolist()
+        [0.0, 0.0]
+        """
         return self.fill_(0)
 
     def fill_(self, value):
-        """Fill with ``value``, in place (``net[0].bias.data.fill_(0)``); a 0-d tensor value gets a gradient."""
+        """Fill with ``value``, in place (``net[0].bias.data.fill_(0)``); a 0-d tensor value gets a gradient.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.zeros(2).fill_(3).tolist()
+        [3.0, 3.0]
+        """
         return self._inplace("fill_", lambda s: s._record("setitem", s, value, index=Ellipsis),
                              lambda a: a.fill(to_numpy(value)), (value,), casting="unsafe")
 
     def copy_(self, src):
-        """Copy ``src`` (broadcast to this shape) into this tensor, in place; gradients flow to ``src``."""
+        """Copy ``src`` (broadcast to this shape) into this tensor, in place; gradients flow to ``src``.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.zeros(2).copy_(minigrad.tensor([1.0, 2.0])).tolist()
+        [1.0, 2.0]
+        """
         return self._inplace("copy_", lambda s: s._record("setitem", s, src, index=Ellipsis),
                              lambda a: np.copyto(a, to_numpy(src), casting="unsafe"), (src,), casting="unsafe")
 
     def normal_(self, mean=0.0, std=1.0):
-        """Fill with draws from N(mean, std²), in place, from :mod:`minigrad.random`."""
+        """Fill with draws from N(mean, std²), in place, from :mod:`minigrad.random`.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.zeros(3).normal_(0, 0.01).shape
+        (3,)
+        """
         return self._write("normal_", lambda a: np.copyto(a, default_generator().normal(mean, std, a.shape),
                                                           casting="unsafe"))
 
     def uniform_(self, a=0.0, b=1.0):
-        """Fill with draws from U(a, b), in place, from :mod:`minigrad.random`."""
+        """Fill with draws from U(a, b), in place, from :mod:`minigrad.random`.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> bool((minigrad.zeros(3).uniform_(0, 1) < 1).all())
+        True
+        """
         return self._write("uniform_", lambda x: np.copyto(x, default_generator().uniform(a, b, x.shape),
                                                            casting="unsafe"))
 
