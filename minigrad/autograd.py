@@ -181,8 +181,17 @@ class set_grad_enabled(_Switch):
         _State.grad_enabled = self.value  # takes effect now, as torch.set_grad_enabled(False)
 
     def __exit__(self, *exc):
-        _State.grad_enabled = self._before
+        _State.grad_enabled = self._saved if self._before is None else self._before
         return False
+
+    def __call__(self, fn: Callable) -> Callable:
+        _State.grad_enabled = self._before  # as a decorator it changes nothing now, as PyTorch
+        return super().__call__(fn)
+
+    def clone(self) -> "_Switch":
+        new = super().clone()
+        new._before = None  # each call of a decorated function restores the mode it found
+        return new
 
 
 class detect_anomaly(_Switch):

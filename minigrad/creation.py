@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .random import default_generator, manual_seed  # noqa: F401  (torch.manual_seed)
+from .random import Generator, default_generator, manual_seed  # noqa: F401  (torch.manual_seed, torch.Generator)
 from .convert import Size, _dtype, _shape_args, as_array, normalize_axes, result_type
 from .tensor import Tensor, _make, apply_op, where
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "is_tensor", "zeros", "ones", "full", "empty",
            "zeros_like", "ones_like", "full_like", "eye", "arange", "linspace", "rand", "randn",
            "randint", "normal", "matmul", "exp", "log", "tanh", "sigmoid", "relu", "abs", "sqrt",
-           "sum", "mean", "max", "min", "argmax", "argmin", "softmax", "log_softmax", "reshape",
-           "numel", "clone", "cat", "concat", "stack", "where", "manual_seed", "Size"]
+           "sum", "mean", "max", "min", "maximum", "minimum", "argmax", "argmin", "softmax", "log_softmax", "reshape",
+           "numel", "clone", "cat", "concat", "stack", "where", "manual_seed", "Size", "Generator"]
 
 
 def _leaf(array: np.ndarray, requires_grad: bool) -> Tensor:
@@ -255,8 +255,8 @@ def randint(low, high=None, size=(), dtype=None, requires_grad: bool = False, ge
     >>> int(minigrad.randint(0, 3, (5,)).max()) < 3
     True
     """
-    if high is None:
-        low, high = 0, low
+    if high is None or isinstance(high, (tuple, list)):  # randint(high, size), PyTorch's short form
+        low, high, size = 0, low, size if high is None else high
     g = generator or default_generator()
     dt = _dtype(dtype) if dtype is not None else np.dtype("int64")
     return _leaf(g.integers(low, high, _shape_args((size,), "randint")).astype(dt), requires_grad)
@@ -330,6 +330,30 @@ mean = _method("mean", "Mean over dimensions")
 max = _method("max", "Maximum (values, indices) along a dimension, or of all elements")  # noqa: A001
 min = _method("min", "Minimum (values, indices) along a dimension, or of all elements")  # noqa: A001
 argmax = _method("argmax", "Index of the maximum")
+
+
+def maximum(input, other) -> Tensor:  # noqa: A002
+    """Element-wise maximum; at ties each input gets half the gradient, as ``torch.maximum``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.maximum(minigrad.tensor([1.0, 5.0]), minigrad.tensor([3.0, 2.0])).tolist()
+    [3.0, 5.0]
+    """
+    return _tensor_arg(input).maximum(_tensor_arg(other))
+
+
+def minimum(input, other) -> Tensor:  # noqa: A002
+    """Element-wise minimum; at ties each input gets half the gradient, as ``torch.minimum``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.minimum(minigrad.tensor([1.0, 5.0]), minigrad.tensor([3.0, 2.0])).tolist()
+    [1.0, 2.0]
+    """
+    return _tensor_arg(input).minimum(_tensor_arg(other))
 argmin = _method("argmin", "Index of the minimum")
 softmax = _method("softmax", "Softmax along a dimension")
 log_softmax = _method("log_softmax", "Log-softmax along a dimension")
@@ -349,7 +373,7 @@ def reshape(input, shape) -> Tensor:  # noqa: A002
     return _tensor_arg(input).reshape(shape)
 
 
-def cat(tensors, dim: int = 0) -> Tensor:
+def cat(tensors, dim: int = 0, *, axis=None) -> Tensor:
     """Join tensors along an existing dimension; gradients flow back to each piece.
 
     Composed, with no backward code: each piece is placed into the result's shape
@@ -362,9 +386,14 @@ def cat(tensors, dim: int = 0) -> Tensor:
     minigrad.Size([3, 2])
     """
     parts = [_tensor_arg(t) for t in tensors]
+    dim = dim if axis is None else axis  # PyTorch's alias
     if not parts:
         raise ValueError("cat: expected a non-empty list of tensors")
     ndim = parts[0].ndim
+    for i, p in enumerate(parts):
+        if p.ndim == 0:
+            raise ValueError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated; "
+                             "use minigrad.stack, or reshape it to 1 element first")
     (axis,) = normalize_axes(dim, ndim, "cat") or (0,)
     for i, p in enumerate(parts):
         if p.ndim != ndim or p.shape[:axis] + p.shape[axis + 1:] != parts[0].shape[:axis] + parts[0].shape[axis + 1:]:
@@ -388,7 +417,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
 concat = cat
 
 
-def stack(tensors, dim: int = 0) -> Tensor:
+def stack(tensors, dim: int = 0, *, axis=None) -> Tensor:
     """Join same-shaped tensors along a new dimension (``cat`` of ``unsqueeze(dim)``).
 
     Examples
@@ -403,8 +432,8 @@ def stack(tensors, dim: int = 0) -> Tensor:
     for i, p in enumerate(parts):
         if p.shape != parts[0].shape:
             raise ValueError(f"stack: tensor {i} has shape {tuple(p.shape)}, tensor 0 has {tuple(parts[0].shape)}")
-    (axis,) = normalize_axes(dim, parts[0].ndim + 1, "stack")
-    return cat([p.unsqueeze(axis) for p in parts], axis)
+    (ax,) = normalize_axes(dim if axis is None else axis, parts[0].ndim + 1, "stack")  # axis: PyTorch's alias
+    return cat([p.unsqueeze(ax) for p in parts], ax)
 
 
 # ------------------------------------------------------------------ the book's chapter 2 (issue 21)

@@ -23,7 +23,7 @@ import numpy as np
 from . import random as _random
 from .tensor import Tensor
 
-__all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate", "synthetic_data"]
+__all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "default_collate", "random_split", "synthetic_data"]
 
 
 def _array(x) -> np.ndarray:
@@ -129,7 +129,8 @@ def default_collate(batch):
     """Merge a list of dataset items into one batch, as PyTorch's ``default_collate``.
 
     Tensors and arrays are stacked along a new first dimension; Python ints become an
-    int64 tensor, Python floats a float64 tensor (PyTorch's rule), bools a bool tensor;
+    int64 tensor, Python floats a float64 tensor (PyTorch's rule; ints then floats: float32,
+    as ``tensor()`` infers), bools a bool tensor;
     tuples and lists are collated position by position (a list of batches), dicts key
     by key; strings are kept as a list. The result never shares memory with the items.
 
@@ -162,8 +163,10 @@ def default_collate(batch):
             return _stack([np.asarray(x) for x in batch], "numbers")
         if all(_is_int(x) for x in batch):
             return Tensor(np.array([int(x) for x in batch], dtype=np.int64))
-        # any float among them: float64, never truncated to an int
-        return Tensor(np.array([float(x) for x in batch], dtype=np.float64))
+        # a float among them, never truncated to an int: float64 when the first item is a float,
+        # else (ints first) what tensor() infers, float32 (PyTorch's two rules)
+        dtype = np.float64 if not _is_int(elem) else np.float32
+        return Tensor(np.array([float(x) for x in batch], dtype=dtype))
     if isinstance(elem, (str, bytes)):
         return list(batch)
     if isinstance(elem, Mapping):
@@ -211,8 +214,11 @@ class DataLoader:
     seed : int, optional
         Shuffle with a private generator seeded with ``seed`` instead (repeatable runs
         independent of other draws; each epoch still differs).
-    generator : numpy.random.Generator, optional
-        Shuffle with this generator instead.
+    generator : minigrad.Generator or numpy.random.Generator, optional
+        Shuffle with this generator instead (``torch.Generator().manual_seed(0)`` style).
+    pin_memory, persistent_workers : bool
+        Accepted for PyTorch's signature and ignored: there is no GPU memory to pin and
+        no worker process to keep (loading happens in this process).
 
     Notes
     -----
@@ -229,7 +235,8 @@ class DataLoader:
     """
 
     def __init__(self, dataset, batch_size: int = 1, shuffle: bool = False, *, num_workers: int = 0,
-                 collate_fn=None, drop_last: bool = False, seed=None, generator=None):
+                 collate_fn=None, drop_last: bool = False, seed=None, generator=None, pin_memory: bool = False,
+                 persistent_workers: bool = False):
         if isinstance(dataset, tuple) and dataset and all(isinstance(a, (Tensor, np.ndarray)) for a in dataset):
             dataset = TensorDataset(*dataset)
         missing = [m for m in ("__getitem__", "__len__") if not hasattr(dataset, m)]
@@ -251,8 +258,10 @@ class DataLoader:
             if not _is_int(seed) or seed < 0:
                 raise ValueError(f"DataLoader: seed must be a non-negative integer, got {seed!r}")
             generator = np.random.default_rng(int(seed))
-        if generator is not None and not isinstance(generator, np.random.Generator):
-            raise TypeError(f"DataLoader: generator must be a numpy.random.Generator, got {type(generator).__name__}")
+        if generator is not None:
+            generator = _random.as_numpy_generator(generator, "DataLoader")
+        self.pin_memory = _flag(pin_memory, "pin_memory")
+        self.persistent_workers = _flag(persistent_workers, "persistent_workers")
         self.dataset, self.batch_size = dataset, int(batch_size)
         self.shuffle, self.drop_last = _flag(shuffle, "shuffle"), _flag(drop_last, "drop_last")
         self.num_workers, self.collate_fn, self.generator = int(num_workers), collate_fn, generator
@@ -288,6 +297,65 @@ class DataLoader:
             else:
                 indices = range(start, stop) if order is None else order[start:stop].tolist()
                 yield collate([ds[i] for i in indices])
+
+
+class Subset:
+    """The items of ``dataset`` at ``indices``, as ``torch.utils.data.Subset`` (what :func:`random_split` returns).
+
+    Examples
+    --------
+    >>> s = Subset([10, 11, 12, 13], [3, 0])
+    >>> len(s), s[0], s.indices
+    (2, 13, [3, 0])
+    """
+
+    def __init__(self, dataset, indices):
+        self.dataset, self.indices = dataset, list(indices)
+
+    def __getitem__(self, i):
+        if isinstance(i, (list, tuple)):
+            return [self.dataset[self.indices[j]] for j in i]
+        return self.dataset[self.indices[i]]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+def random_split(dataset, lengths, generator=None) -> list:
+    """Split ``dataset`` into non-overlapping random subsets, as ``torch.utils.data.random_split``.
+
+    ``lengths`` are sizes that add up to ``len(dataset)``, or fractions that add up to 1
+    (each rounded down, the remainder given one by one to the first subsets, as PyTorch).
+    The permutation comes from ``generator`` (a :class:`minigrad.Generator`) or from
+    minigrad's default generator.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> train, valid = random_split(range(10), [0.8, 0.2], generator=minigrad.Generator().manual_seed(0))
+    >>> len(train), len(valid), sorted(list(train) + list(valid)) == list(range(10))
+    (8, 2, True)
+    """
+    n = len(dataset)
+    lengths = list(lengths)
+    if lengths and all(isinstance(x, float) for x in lengths) and math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        if any(x < 0 for x in lengths):
+            raise ValueError(f"random_split: fractions must be non-negative, got {lengths}")
+        sizes = [int(math.floor(n * f)) for f in lengths]
+        for i in range(n - sum(sizes)):
+            sizes[i % len(sizes)] += 1
+        lengths = sizes
+    if not all(_is_int(x) and x >= 0 for x in lengths):
+        raise ValueError(f"random_split: lengths must be non-negative integers or fractions adding up to 1, "
+                         f"got {lengths}")
+    if sum(lengths) != n:
+        raise ValueError(f"random_split: the lengths add up to {sum(lengths)}, the dataset has {n} items")
+    order = _random.as_numpy_generator(generator, "random_split").permutation(n).tolist()
+    out, start = [], 0
+    for k in lengths:
+        out.append(Subset(dataset, order[start:start + k]))
+        start += k
+    return out
 
 
 def synthetic_data(w, b: float, num_examples: int, noise: float = 0.01, seed=None):

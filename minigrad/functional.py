@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tensor import Tensor, apply_op, to_numpy
+from .creation import stack
+from .tensor import Tensor, apply_op, to_numpy, where
 
-__all__ = ["linear", "softmax", "log_softmax", "cross_entropy", "mse_loss"]
+__all__ = ["linear", "softmax", "log_softmax", "cross_entropy", "mse_loss", "relu", "relu_", "sigmoid", "tanh",
+           "leaky_relu", "softplus", "elu", "silu"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -50,6 +52,126 @@ def linear(x, weight, bias=None) -> Tensor:
     """
     x = _tensor(x)
     return x @ weight.T if bias is None else apply_op("linear", x, weight, bias)
+
+
+def relu(x, inplace: bool = False) -> Tensor:
+    r"""\(\max(x, 0)\), as ``F.relu``; ``inplace=True`` overwrites ``x`` (``x.relu_()``).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from minigrad.functional import relu
+    >>> relu(minigrad.tensor([-1.0, 2.0])).tolist()
+    [0.0, 2.0]
+    """
+    x = _tensor(x)
+    return x.relu_() if inplace else x.relu()
+
+
+def relu_(x) -> Tensor:
+    """``relu(x, inplace=True)``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from minigrad.functional import relu_
+    >>> relu_(minigrad.tensor([-1.0, 2.0])).tolist()
+    [0.0, 2.0]
+    """
+    return _tensor(x).relu_()
+
+
+def sigmoid(x) -> Tensor:
+    r"""\(1 / (1 + e^{-x})\), as ``F.sigmoid`` (the stable primitive).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from minigrad.functional import sigmoid
+    >>> sigmoid(minigrad.tensor([0.0])).tolist()
+    [0.5]
+    """
+    return _tensor(x).sigmoid()
+
+
+def tanh(x) -> Tensor:
+    r"""\(\tanh x\), as ``F.tanh``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from minigrad.functional import tanh
+    >>> tanh(minigrad.tensor([0.0])).tolist()
+    [0.0]
+    """
+    return _tensor(x).tanh()
+
+
+def leaky_relu(x, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    r"""\(x\) for \(x > 0\), else \(\text{negative\_slope}\cdot x\), as ``F.leaky_relu``.
+
+    Composed with ``where``: the gradient is 1 or ``negative_slope`` (the latter at 0, as PyTorch).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from minigrad.functional import leaky_relu
+    >>> leaky_relu(minigrad.tensor([-2.0, 3.0]), 0.5).tolist()
+    [-1.0, 3.0]
+    """
+    x = _tensor(x)
+    pos = to_numpy(x) > 0
+    if inplace:
+        return x._inplace("leaky_relu", lambda s: where(pos, s, s * negative_slope))
+    return where(pos, x, x * negative_slope)
+
+
+def softplus(x, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    r"""\(\frac1\beta \log(1 + e^{\beta x})\), linear above ``threshold`` (as ``F.softplus``).
+
+    Composed as \(\frac1\beta\,\mathrm{logsumexp}(0, \beta x)\): no overflow for large x.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from minigrad.functional import softplus
+    >>> round(float(softplus(minigrad.tensor(0.0))), 4)
+    0.6931
+    """
+    x = _tensor(x)
+    bx = x * beta
+    zero = bx * 0.0
+    soft = stack([zero, bx]).logsumexp(0) / beta  # log(e^0 + e^(beta x)) / beta
+    return where(to_numpy(bx) > threshold, x, soft)
+
+
+def elu(x, alpha: float = 1.0) -> Tensor:
+    r"""\(x\) for \(x > 0\), else \(\alpha (e^x - 1)\), as ``F.elu``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from minigrad.functional import elu
+    >>> elu(minigrad.tensor([0.0, 2.0])).tolist()
+    [0.0, 2.0]
+    """
+    x = _tensor(x)
+    pos = to_numpy(x) > 0
+    return where(pos, x, (where(pos, 0.0, x).exp() - 1) * alpha)  # exp only where used: no overflow
+
+
+def silu(x) -> Tensor:
+    r"""\(x\,\sigma(x)\) (swish), as ``F.silu``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from minigrad.functional import silu
+    >>> silu(minigrad.tensor([0.0])).tolist()
+    [0.0]
+    """
+    x = _tensor(x)
+    return x * x.sigmoid()
 
 
 def log_softmax(x, dim: int = -1, *, axis=None) -> Tensor:

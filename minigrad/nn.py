@@ -773,7 +773,7 @@ class Flatten(Module):
 
 
 class ReLU(Module):
-    """Element-wise ``max(x, 0)``.
+    """Element-wise ``max(x, 0)``; ``inplace=True`` overwrites the input (``x.relu_()``), as PyTorch.
 
     Examples
     --------
@@ -782,8 +782,11 @@ class ReLU(Module):
     [0.0, 3.0]
     """
 
+    def __init__(self, inplace: bool = False):
+        self.inplace = inplace
+
     def forward(self, x: Tensor) -> Tensor:
-        """``x.relu()``.
+        """``x.relu()`` (``x.relu_()`` when in place).
 
         Examples
         --------
@@ -791,7 +794,18 @@ class ReLU(Module):
         >>> minigrad.nn.ReLU().forward(minigrad.tensor([-1.0])).tolist()
         [0.0]
         """
-        return x.relu()
+        return x.relu_() if self.inplace else x.relu()
+
+    def extra_repr(self) -> str:
+        """``inplace=True`` when set, as PyTorch prints it.
+
+        Examples
+        --------
+        >>> from minigrad import nn
+        >>> nn.ReLU(inplace=True).extra_repr()
+        'inplace=True'
+        """
+        return "inplace=True" if self.inplace else ""
 
 
 _REDUCTIONS = ("mean", "sum", "none")

@@ -106,6 +106,12 @@ class OpSpec:
         The forward returns ``(output, saved)``: intermediate arrays its first-order VJP
         reuses (passed as ``saved=``; None under ``create_graph``, where the VJP must
         recompute them with ops so that they differentiate too).
+    reads : tuple or None
+        What each VJP reads, one tuple per input: input positions and ``"out"``
+        (stored with ``"out"`` as position ``arity``), e.g. ``((1,), (0,))`` for ``mul``.
+        Backward checks the version of exactly these values (PyTorch's saved tensors):
+        an in-place edit of something no running VJP reads is allowed. None: every VJP
+        reads every input and the output (the safe default for a custom op).
 
     Examples
     --------
@@ -123,6 +129,7 @@ class OpSpec:
     tensor_vjps: tuple = ()
     floats: bool = False
     saves: bool = False
+    reads: Optional[tuple] = None
 
     @property
     def arity(self) -> int:
@@ -137,7 +144,7 @@ REGISTRY: dict = {}
 
 
 def primitive(name: str, engine: str, *vjps: Callable, floats: bool = False, saves: bool = False,
-              rule=None) -> Callable:
+              rule=None, reads=None) -> Callable:
     """Register the decorated forward as the ``engine`` implementation of op ``name``.
 
     Parameters
@@ -154,6 +161,9 @@ def primitive(name: str, engine: str, *vjps: Callable, floats: bool = False, sav
         Tensor engine: the forward returns ``(output, saved)`` for its VJPs (see :class:`OpSpec`).
     rule : (str, str), optional
         The derivative rule in LaTeX and a note, for an op that has no row in ``RULES``.
+    reads : tuple, optional
+        Tensor engine: what each VJP reads, e.g. ``reads=((1,), (0,))`` for ``mul``,
+        ``(("out",),)`` for ``exp`` (see :class:`OpSpec`); only these are version-checked.
 
     Examples
     --------
@@ -170,6 +180,11 @@ def primitive(name: str, engine: str, *vjps: Callable, floats: bool = False, sav
     if not vjps or (engine == "scalar" and len(vjps) != 1):
         raise TypeError(f"op {name!r}: the {engine} engine needs "
                         + ("one VJP function" if engine == "scalar" else "one VJP per input"))
+    if reads is not None:
+        if len(reads) != len(vjps) or any(r != "out" and not (isinstance(r, int) and 0 <= r < len(vjps))
+                                           for rs in reads for r in rs):
+            raise ValueError(f"op {name!r}: reads= needs one tuple per VJP of input positions and 'out', got {reads!r}")
+        reads = tuple(tuple(len(vjps) if r == "out" else r for r in rs) for rs in reads)
     if rule is not None:
         RULES[name] = tuple(rule)
     if name not in RULES:
@@ -185,6 +200,7 @@ def primitive(name: str, engine: str, *vjps: Callable, floats: bool = False, sav
             spec.scalar, spec.scalar_vjp = fn, vjps[0]
         else:
             spec.tensor, spec.tensor_vjps, spec.floats, spec.saves = fn, tuple(vjps), floats, saves
+            spec.reads = reads
         return fn
 
     return register

@@ -17,6 +17,7 @@ backward pass that would read a changed value raises instead of using it.
 from __future__ import annotations
 
 import math
+import operator
 from collections import namedtuple
 
 import numpy as np
@@ -25,7 +26,8 @@ from . import tensor_ops  # noqa: F401  (registers the tensor primitives)
 from .autograd import Node, freed, _State, backward as _backward_roots, check_finite, next_seq
 from .random import default_generator
 from .registry import REGISTRY
-from .tensor_ops import ShapeError, call, sum_to_shape
+from .tensor_ops import ShapeError, call, sum_to_shape, view_of
+from .inplace import InPlace, _index
 from .convert import _DEFAULT_FLOAT, _dtype, _shape_args, as_array, normalize_axes, result_type, to_numpy
 from .conveniences import Conveniences
 from .devices import as_device, device
@@ -43,14 +45,15 @@ def _init(t: "Tensor", array: np.ndarray, requires_grad: bool = False, parents: 
     """
     t._data = array  # one store per line: a multiple assignment would build a tuple first
     t._grad = None
-    t.requires_grad = requires_grad
+    t._rg = requires_grad
     t.label = ""
-    t._parents = parents
+    t._inputs = parents
     t._op = op
     t._kwargs = kwargs
-    t._saved = saved
-    t._vc = [0]  # the version counter, in a list that detach() and .data share
+    t._saved = saved  # the versions of the inputs and (last) of the output when recorded
+    t._vc = [0]  # the version counter, in a list that views, detach() and .data share
     t._stash = None
+    t._base = t._prior = None  # (see _view_of and InPlace._inplace)
     t._retains_grad, t._scope, t._seq = False, None, next_seq()
     return t
 
@@ -126,25 +129,31 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
         if parents is not None:
             a, b = parents
             arrays = a._data, b._data
-            requires_grad = a.requires_grad or b.requires_grad
+            requires_grad = a._rg or b._rg
+            if a._base is not None or b._base is not None:
+                _refresh_views(parents)
     elif len(operands) == 1 and isinstance(operands[0], Tensor):
         parents = operands
         arrays = (operands[0]._data,)
-        requires_grad = operands[0].requires_grad
+        requires_grad = operands[0]._rg
+        if operands[0]._base is not None:
+            _refresh_views(parents)
     if parents is None:  # more operands (linear's three), or mixed ones
         arrays, requires_grad = [], False
         for x in operands:  # tensors of one dtype need no rule either
             if not isinstance(x, Tensor) or (arrays and x._data.dtype != arrays[0].dtype):
                 break
             arrays.append(x._data)
-            requires_grad = requires_grad or x.requires_grad
+            requires_grad = requires_grad or x._rg
         else:
             parents = operands
+            _refresh_views(parents)
     if parents is None:  # the general rule: one dtype for all, constants made in it
         dtype = result_type(*operands)
         parents = tuple(x if isinstance(x, Tensor) else _operand(x, dtype) for x in operands)
         arrays = [p._data if p._data.dtype == dtype else p._data.astype(dtype) for p in parents]
-        requires_grad = any(p.requires_grad for p in parents)
+        requires_grad = any(p._rg for p in parents)
+        _refresh_views(parents)
     if spec.floats and arrays[0].dtype.kind != "f":
         arrays = [a.astype(_DEFAULT_FLOAT) if a.dtype.kind != "f" else a for a in arrays]
     try:
@@ -159,22 +168,63 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
         check_finite(data, "forward", name, [a.shape for a in arrays])
     if type(data) is not np.ndarray:
         data = np.asarray(data)
+    # A result that is a view of its input (basic indexing, reshape, transpose, expand, ...)
+    # shares its memory, as in PyTorch, and so its version counter too.
+    view = data.base is not None and len(parents) == 1 and np.may_share_memory(data, parents[0]._data)
     if requires_grad and _State.grad_enabled:  # recorded: linked to its inputs, whose versions
-        if len(parents) == 2:                  # it saves to catch later in-place edits
-            saved = parents[0]._vc[0], parents[1]._vc[0]
+        if len(parents) == 2:                  # it saves (and its own) to catch later in-place edits
+            saved = parents[0]._vc[0], parents[1]._vc[0], parents[0]._vc[0] if view else 0
         else:  # (a loop: a comprehension would cost a function call)
             saved = ()
             for p in parents:
                 saved += (p._vc[0],)
+            saved += (parents[0]._vc[0] if view else 0,)
         out = _init(_new(Tensor), data, True, parents, spec, kwargs, saved)
         if spec.saves:
             out._stash = stash
     else:  # nothing to record: a plain result (no_grad, or no input requires grad)
         out = _init(_new(Tensor), data)
+    if view:
+        _view_of(out, parents[0], name, kwargs)
     scope = _State.scope
     if scope is not None:  # inside an nn.Module's forward: drawings group its ops
         out._scope = scope
     return out
+
+
+def _view_of(out: "Tensor", src: "Tensor", name: str, kwargs) -> None:
+    """Make ``out`` a view of ``src``: one version counter, and the way back to the root base.
+
+    ``_base`` is ``[root, chain, seq, recorded]``: the tensor that owns the memory, the
+    view ops that lead from it to ``out``, the root's node number when ``out``'s history
+    was last set, and whether it was made with grad mode on. An in-place op through the
+    view rebases the root (:meth:`InPlace._inplace`); a view whose root was rebased since
+    gets its history again from the root when used (not one made under ``no_grad``, as
+    PyTorch). A write that is not recorded changes no history: nothing to redo.
+    """
+    out._vc = src._vc
+    up = src._base
+    mode = _State.grad_enabled
+    out._base = ([up[0], up[1] + ((name, kwargs),), up[0]._seq, mode] if up
+                 else [src, ((name, kwargs),), src._seq, mode])
+
+
+def _refresh_views(parents) -> None:
+    """Each input that is a view of a root rebased since: its history as the view of the root now."""
+    if not _State.grad_enabled:  # nothing is recorded now: refresh at the next recorded use
+        return
+    for view in parents:
+        base = view._base
+        if base is not None and base[3] and base[2] != base[0]._seq:
+            view._adopt(view_of(base[0], base[1]), view._hidden())
+            base[2] = base[0]._seq
+
+
+def _as_of(p: "Tensor", seq: int) -> "Tensor":
+    """``p`` as it was when node number ``seq`` used it: before later in-place ops rebased it."""
+    while p._seq >= seq:  # p was rebased after that use (or by it): its earlier self is p._prior
+        p = p._prior
+    return p
 
 
 def _op_error(name: str, arrays: list, err: Exception) -> Exception:
@@ -193,9 +243,24 @@ def _op_error(name: str, arrays: list, err: Exception) -> Exception:
 # ------------------------------------------------------------------ the Tensor
 
 _MaxResult = namedtuple("max", ["values", "indices"])
+_NODE_SLOTS = ("_data", "_rg", "_inputs", "_op", "_kwargs", "_saved", "_vc", "_stash", "_prior", "_scope", "_seq")
+_CHECKS: dict = {}  # id(op) -> (op, positions to check for each set of inputs that want a gradient)
 
 
-class Tensor(Conveniences, Node):
+def _checks(op) -> list:
+    """For each bit mask of inputs that want a gradient, the positions (inputs, then the
+    output at position ``arity``) that their VJPs read (the registry's ``reads=``)."""
+    hit = _CHECKS.get(id(op))
+    if hit is not None and hit[0] is op:
+        return hit[1]
+    n = len(op.tensor_vjps)
+    reads = op.reads if op.reads is not None else [range(n + 1)] * n  # undeclared: everything
+    table = [tuple(sorted({i for k, rs in enumerate(reads) if mask >> k & 1 for i in rs})) for mask in range(2 ** n)]
+    _CHECKS[id(op)] = (op, table)
+    return table
+
+
+class Tensor(InPlace, Conveniences, Node):
     """An n-dimensional array node of the computational graph.
 
     Parameters
@@ -218,8 +283,8 @@ class Tensor(Conveniences, Node):
     tensor([ 2., -4.])
     """
 
-    __slots__ = ("_data", "_grad", "requires_grad", "label", "_parents", "_kwargs", "_saved", "_vc", "_stash",
-                 "_retains_grad", "_scope", "__weakref__")
+    __slots__ = ("_data", "_grad", "_rg", "label", "_inputs", "_kwargs", "_saved", "_vc", "_stash",
+                 "_base", "_prior", "_retains_grad", "_scope", "__weakref__")
     __hash__ = Node.__hash__  # == is element-wise, hashing stays by identity
     _record = staticmethod(apply_op)  # what tensor_ops.call uses on a Tensor
     _leaf = staticmethod(lambda array: _make(array))  # what the conveniences return
@@ -230,61 +295,119 @@ class Tensor(Conveniences, Node):
         if requires_grad:
             self.requires_grad_(True)
 
+    # ---------------------------------------------------------- the graph
+    @property
+    def _parents(self) -> tuple:
+        """The inputs this node was computed from, each as it was then (before later in-place ops)."""
+        inputs, seq = self._inputs, self._seq
+        for p in inputs:
+            if p._seq >= seq:  # rebased by an in-place op since (or by this one): its earlier self
+                return tuple(_as_of(p, seq) for p in inputs)
+        return inputs
+
+    @_parents.setter
+    def _parents(self, value) -> None:
+        self._inputs = value
+
+    def _hidden(self) -> "Tensor":
+        """A new node holding this tensor's current identity (history, number, memory, counter).
+
+        An in-place op or a view refresh gives the tensor a new history; the nodes that
+        used it before keep pointing at it, and reach this copy through ``_prior``
+        (:func:`_as_of`), so their gradients go to what they really used.
+        """
+        old = _new(Tensor)
+        for slot in _NODE_SLOTS:
+            setattr(old, slot, getattr(self, slot))
+        old._grad, old._retains_grad, old._base, old.label = None, False, None, self.label
+        return old
+
+    def _adopt(self, result: "Tensor", prior: "Tensor") -> None:
+        """Take over the history of ``result`` (the recorded out-of-place twin of an in-place op)."""
+        self._inputs, self._op, self._kwargs, self._stash = result._inputs, result._op, result._kwargs, result._stash
+        self._saved = None if result._saved is None else result._saved[:-1] + (self._vc[0],)
+        self._rg, self._seq, self._prior, self._scope = result._rg, result._seq, prior, result._scope
+
     # ---------------------------------------------------------- backward
-    def _check_versions(self) -> None:
-        """Raise if an input this node saved was changed in place after the forward."""
-        for i, (p, v) in enumerate(zip(self._parents, self._saved)):
-            if p._vc[0] != v:
+    def _check_versions(self, parents: tuple, checks: tuple) -> None:
+        """Raise if a value a running VJP reads was changed in place after the forward."""
+        saved, n = self._saved, len(parents)
+        for i in checks:
+            p = parents[i] if i < n else self
+            if p._vc[0] != saved[i]:
                 name = f" '{p.label}'" if p.label else ""
+                what = f"input {i}{name}" if i < n else "the output"
                 raise RuntimeError(
                     f"one of the tensors needed for gradient computation has been modified by an in-place "
-                    f"operation: input {i}{name} of '{self._op.name}' (shape {tuple(p.shape)}, {p.dtype}) is at "
-                    f"version {p._vc[0]}; expected version {v}. Change it after backward(), or compute "
+                    f"operation: {what} of '{self._op.name}' (shape {tuple(p.shape)}, {p.dtype}) is at "
+                    f"version {p._vc[0]}; expected version {saved[i]}. Change it after backward(), or compute "
                     "on a copy (x.clone()).")
 
     def _backward(self, g, create_graph: bool = False):
         """(parent, gradient) for each input that requires grad. Every gradient passes
-        through ``_conform``: the one place where broadcasting is undone."""
-        parents, saved, op, kw = self._parents, self._saved, self._op, self._kwargs
-        if len(parents) == 2 and not (kw or op.saves or create_graph):
+        through ``_conform``: the one place where broadcasting is undone.
+
+        Before a VJP runs, the values it reads (the registry's ``reads``: PyTorch's saved
+        tensors) must still be at the versions the forward saw; nothing else is checked.
+        """
+        op, seq, parents, saved = self._op, self._seq, self._inputs, self._saved
+        if len(parents) == 2 and not (self._kwargs or op.saves or create_graph):
             # A binary op on arrays (add, mul, matmul, ...), the usual node: the general
             # code below, unrolled, since it runs for every node of every backward pass.
             a, b = parents
-            if a._vc[0] != saved[0] or b._vc[0] != saved[1]:
-                self._check_versions()  # raises, naming the op and the input
+            if a._seq >= seq:  # rebased by an in-place op since: the tensor this node used
+                a = _as_of(a, seq)
+            if b._seq >= seq:
+                b = _as_of(b, seq)
+            ra, rb = a._rg, b._rg
+            table = _CHECKS.get(id(op))  # (_checks(op), inlined: this runs for every node)
+            for i in (table[1] if table is not None and table[0] is op else _checks(op))[ra + 2 * rb]:
+                if (a if i == 0 else b if i == 1 else self)._vc[0] != saved[i]:
+                    self._check_versions((a, b), _checks(op)[ra + 2 * rb])  # raises, naming the value
             x, y, out = a._data, b._data, self._data
             vjp_a, vjp_b = op.tensor_vjps
             result = []
-            if a.requires_grad:  # a constant's VJP never runs
+            if ra:  # a constant's VJP never runs
                 result.append((a, a._conform(vjp_a(g, x, y, out))))
-            if b.requires_grad:
+            if rb:
                 result.append((b, b._conform(vjp_b(g, x, y, out))))
             return result
         if len(parents) == 1 and not (op.saves or create_graph):
             # A unary op on arrays (sum, exp, reshape, ...): unrolled the same way.
             (a,) = parents
-            if a._vc[0] != saved[0]:
-                self._check_versions()
-            if not a.requires_grad:
+            if a._seq >= seq:
+                a = _as_of(a, seq)
+            if not a._rg:
                 return []
+            table = _CHECKS.get(id(op))
+            for i in (table[1] if table is not None and table[0] is op else _checks(op))[1]:
+                if (a if i == 0 else self)._vc[0] != saved[i]:
+                    self._check_versions((a,), _checks(op)[1])
             (vjp,) = op.tensor_vjps
+            kw = self._kwargs
             ga = vjp(g, a._data, self._data, **kw) if kw else vjp(g, a._data, self._data)
             return [(a, a._conform(ga))]
-        inputs = []
-        for p, version in zip(parents, saved):
-            if p._vc[0] != version:
-                self._check_versions()
-            inputs.append(p._data)
+        parents = self._parents  # (each as this node used it)
+        wanted = 0
+        for i, p in enumerate(parents):
+            wanted += p._rg << i
+        checks = _checks(op)[wanted]
+        if create_graph and op.saves:  # the VJP recomputes from its inputs, not from its saved copies
+            checks = tuple(sorted(set(checks) | set(range(len(parents)))))
+        for i in checks:
+            if (parents[i] if i < len(parents) else self)._vc[0] != saved[i]:
+                self._check_versions(parents, checks)
+        kw = self._kwargs
         if op.saves:  # the forward's intermediates: plain arrays, so only for a first-order pass
             kw = {**kw, "saved": None if create_graph else self._stash}
         if create_graph:  # the VJPs run on nodes while recording: the gradient gets a graph
             g = g if isinstance(g, Tensor) else _make(np.asarray(g))
             inputs, out = parents, self
         else:
-            out = self._data
+            inputs, out = [p._data for p in parents], self._data
         result = []
         for p, vjp in zip(parents, op.tensor_vjps):
-            if p.requires_grad:  # a constant's VJP never runs
+            if p._rg:  # a constant's VJP never runs
                 gp = vjp(g, *inputs, out, **kw) if kw else vjp(g, *inputs, out)
                 result.append((p, p._conform(gp)))
         return result
@@ -367,15 +490,18 @@ class Tensor(Conveniences, Node):
         """Set ``requires_grad`` on a leaf, in place, and return it (PyTorch's rules).
 
         Only floating-point tensors can require gradients; a non-leaf's flag cannot be
-        turned off (use ``detach()``).
+        turned off (use ``detach()``). Assigning ``t.requires_grad = ...`` runs the same checks.
         """
         if self._op is not None and not requires_grad:
             raise RuntimeError("requires_grad_(False) on a tensor computed by an op (a non-leaf): its flag "
                                "follows its inputs. Use y.detach() for a copy outside the graph")
         if requires_grad and self._data.dtype.kind != "f":
             raise TypeError(f"only floating-point tensors can require gradients, got dtype {self.dtype}")
-        self.requires_grad = bool(requires_grad)
+        self._rg = bool(requires_grad)
         return self
+
+    requires_grad = property(operator.attrgetter("_rg"), lambda self, value: self.requires_grad_(value),
+                             doc="Record operations on this tensor (see :meth:`requires_grad_`).")
 
     @property
     def grad(self):
@@ -421,86 +547,6 @@ class Tensor(Conveniences, Node):
         t = _make(self._data)
         t._vc = self._vc
         return t
-
-    def _write(self, what: str, fn, *args) -> "Tensor":
-        """Every in-place change goes through here: permission, ``fn(array, *args)``, the version bump."""
-        if self.requires_grad and _State.grad_enabled:
-            if self._op is None:
-                raise RuntimeError(
-                    f"{what}: a leaf tensor that requires grad is being changed in place while the graph is "
-                    "recorded; do parameter updates inside `with minigrad.no_grad():`, or on `.data`")
-            raise RuntimeError(
-                f"{what}: in-place change of a tensor computed by '{self.op}' inside a recorded graph; "
-                "minigrad does not rewrite graphs: write `y = y + ...` instead")
-        try:
-            fn(self._data, *args)
-        except (ValueError, TypeError) as err:
-            raise type(err)(f"{what}: {err} (tensor {tuple(self.shape)} {self.dtype})") from None
-        self._vc[0] += 1
-        return self
-
-    def _ufunc_(self, ufunc, other, what):
-        """``self = ufunc(self, other)`` in place (``+=``, ``sub_``, ...)."""
-        if isinstance(other, Tensor):
-            if other.requires_grad:
-                _refuse_graph_operand(other, what)
-            other = other._data
-        else:
-            other = to_numpy(other)
-        # ufunc(a, other, a): the third argument is `out`, the array itself; a ufunc
-        # casts "same_kind" by default (float64 into float32 yes, float into int no).
-        return self._write(what, ufunc, other, self._data)
-
-    def __iadd__(self, other): return self._ufunc_(np.add, other, "+=")
-    def __isub__(self, other): return self._ufunc_(np.subtract, other, "-=")
-    def __imul__(self, other): return self._ufunc_(np.multiply, other, "*=")
-    def __itruediv__(self, other): return self._ufunc_(np.divide, other, "/=")
-
-    def add_(self, other, alpha=1):
-        """In place: ``self += alpha * other``."""
-        return self._ufunc_(np.add, to_numpy(other) * alpha if alpha != 1 else other, "add_")
-
-    def sub_(self, other, alpha=1):
-        """In place: ``self -= alpha * other``."""
-        return self._ufunc_(np.subtract, to_numpy(other) * alpha if alpha != 1 else other, "sub_")
-
-    def mul_(self, other):
-        """In place: ``self *= other``."""
-        return self._ufunc_(np.multiply, other, "mul_")
-
-    def div_(self, other):
-        """In place: ``self /= other``."""
-        return self._ufunc_(np.divide, other, "div_")
-
-    def zero_(self):
-        """Fill with zeros, in place (``w.grad.zero_()``)."""
-        return self._write("zero_", lambda a: a.fill(0))
-
-    def fill_(self, value):
-        """Fill with ``value``, in place (``net[0].bias.data.fill_(0)``)."""
-        return self._write("fill_", lambda a: a.fill(to_numpy(value)))
-
-    def copy_(self, src):
-        """Copy ``src`` (broadcast to this shape) into this tensor, in place."""
-        _refuse_graph_operand(src, "copy_")
-        return self._write("copy_", lambda a: np.copyto(a, to_numpy(src), casting="same_kind"))
-
-    def normal_(self, mean=0.0, std=1.0):
-        """Fill with draws from N(mean, std²), in place, from :mod:`minigrad.random`."""
-        return self._write("normal_", lambda a: np.copyto(a, default_generator().normal(mean, std, a.shape), casting="unsafe"))
-
-    def uniform_(self, a=0.0, b=1.0):
-        """Fill with draws from U(a, b), in place, from :mod:`minigrad.random`."""
-        return self._write("uniform_", lambda x: np.copyto(x, default_generator().uniform(a, b, x.shape), casting="unsafe"))
-
-    def clamp_(self, min=None, max=None):  # noqa: A002  (PyTorch's names)
-        """Clip to [min, max], in place."""
-        return self._write("clamp_", lambda a: np.clip(a, min, max, out=a))
-
-    def __setitem__(self, index, value):
-        _refuse_graph_operand(value, "setitem")
-        index = _index(index)
-        self._write("setitem", lambda a: a.__setitem__(index, to_numpy(value)))
 
     # ---------------------------------------------------------- differentiable ops
     def __add__(self, other): return apply_op("add", self, other)
@@ -646,7 +692,7 @@ class Tensor(Conveniences, Node):
         as PyTorch. ``max(other_tensor)`` is the element-wise maximum.
         """
         if isinstance(dim, Tensor):
-            return where(self >= dim, self, dim)
+            return self.maximum(dim)
         d = dim if axis is None else axis
         if d is None:
             return self.amax()
@@ -664,11 +710,19 @@ class Tensor(Conveniences, Node):
     def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """Minimum, as :meth:`max` (``-max(-x)``)."""
         if isinstance(dim, Tensor):
-            return where(self <= dim, self, dim)
+            return self.minimum(dim)
         result = (-self).max(dim, keepdim, axis=axis, keepdims=keepdims)
         if isinstance(result, Tensor):
             return -result
         return _MaxResult(-result.values, result.indices)
+
+    def maximum(self, other):
+        """Element-wise maximum of two tensors; at ties each gets half the gradient, as PyTorch."""
+        return _pick(self, other, np.greater)
+
+    def minimum(self, other):
+        """Element-wise minimum of two tensors; at ties each gets half the gradient, as PyTorch."""
+        return _pick(self, other, np.less)
 
     def _gather(self, axis: int, indices: np.ndarray) -> "Tensor":
         """Pick one element per position along ``axis`` (indices keep the axis as size 1)."""
@@ -676,13 +730,22 @@ class Tensor(Conveniences, Node):
         grid[axis] = indices
         return self[tuple(grid)] if self.ndim else self
 
-    def log_softmax(self, dim=-1):
-        """\\(x_i - \\log\\sum_j e^{x_j}\\) along ``dim``: stable for logits of any size."""
-        return self - self.logsumexp(dim, keepdim=True)
+    def log_softmax(self, dim=-1, *, axis=None):
+        """\\(x_i - \\log\\sum_j e^{x_j}\\) along ``dim``: stable for logits of any size.
 
-    def softmax(self, dim=-1):
-        """\\(e^{x_i} / \\sum_j e^{x_j}\\) along ``dim``, as ``exp(log_softmax)``: no overflow."""
-        return self.log_softmax(dim).exp()
+        A row holding +inf is NaN, values and gradient, as in PyTorch (whose shift by the
+        row's maximum computes inf - inf); ``x - logsumexp`` alone would give -inf beside it.
+        """
+        dim = dim if axis is None else axis
+        lse = self.logsumexp(dim, keepdim=True)
+        if np.isposinf(lse._data).any():
+            shift = _make(np.where(np.isposinf(lse._data), np.inf, 0).astype(lse.dtype))  # a constant
+            return (self - shift).log_softmax(dim)
+        return self - lse
+
+    def softmax(self, dim=-1, *, axis=None):
+        """\\(e^{x_i} / \\sum_j e^{x_j}\\) along ``dim`` (or ``axis``), as ``exp(log_softmax)``: no overflow."""
+        return self.log_softmax(dim if axis is None else axis).exp()
 
     def sqrt(self):
         """\\(\\sqrt x = x^{1/2}\\); gradient \\(1/(2\\sqrt x)\\)."""
@@ -705,14 +768,17 @@ class Tensor(Conveniences, Node):
             out = where(out > max, max, out)
         return out
 
-    def unsqueeze(self, dim):
-        """Insert a size-1 axis at ``dim``."""
+    def unsqueeze(self, dim=None, *, axis=None):
+        """Insert a size-1 axis at ``dim`` (``axis``: PyTorch's alias)."""
+        dim = dim if axis is None else axis
+        if dim is None:
+            raise TypeError("unsqueeze() missing the dimension: unsqueeze(dim)")
         (d,) = normalize_axes(dim, self.ndim + 1, "unsqueeze")
         return self.reshape(self.shape[:d] + (1,) + self.shape[d:])
 
-    def squeeze(self, dim=None):
-        """Remove size-1 axes (all, or ``dim`` if it has size 1)."""
-        axes = normalize_axes(dim, self.ndim, "squeeze")
+    def squeeze(self, dim=None, *, axis=None):
+        """Remove size-1 axes (all, or ``dim`` if it has size 1; ``axis``: PyTorch's alias)."""
+        axes = normalize_axes(dim if axis is None else axis, self.ndim, "squeeze")
         keep = [n for i, n in enumerate(self.shape) if n != 1 or (axes is not None and i not in axes)]
         return self.reshape(tuple(keep))
 
@@ -847,23 +913,11 @@ def _check_matrix_args(op: str, a, b, ndim_a: int, ndim_b: int) -> None:
                          f"and {tuple(np.shape(b._data if isinstance(b, Tensor) else b))}")
 
 
-def _refuse_graph_operand(value, what: str) -> None:
-    """An in-place write would drop the graph of a value that requires grad: say so."""
-    if isinstance(value, Tensor) and value.requires_grad and _State.grad_enabled:
-        raise RuntimeError(f"{what}: the value written requires grad, and an in-place write would drop its "
-                           "gradient; minigrad records no in-place ops: build the result with "
-                           "minigrad.cat / stack / where, or write under no_grad() if no gradient is wanted")
-
-
-def _index(index):
-    """An index with Tensors, lists and ranges made into arrays NumPy understands."""
-    def one(i):
-        if isinstance(i, Tensor):
-            return i._data
-        if isinstance(i, (list, range)):
-            return np.asarray(i)
-        return i
-    return tuple(one(i) for i in index) if isinstance(index, tuple) else one(index)
+def _pick(a, b, wins) -> Tensor:
+    """``a`` where ``wins(a, b)``, ``b`` where ``wins(b, a)``, their mean at ties (half the gradient each)."""
+    x, y = to_numpy(a), to_numpy(b)
+    tie = where(wins(y, x), b, (a + b) * 0.5)
+    return where(wins(x, y), a, tie)
 
 
 def where(condition, input, other):  # noqa: A002  (PyTorch's names)

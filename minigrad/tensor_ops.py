@@ -117,26 +117,29 @@ def _mT(x):
 # ------------------------------------------------------------------ element-wise
 
 @primitive("add", "tensor", lambda g, a, b, out: g,          # d(a+b)/da = 1
-                            lambda g, a, b, out: g)          # d(a+b)/db = 1
+                            lambda g, a, b, out: g,          # d(a+b)/db = 1
+           reads=((), ()))
 def add(a, b):
     return a + b
 
 
 @primitive("sub", "tensor", lambda g, a, b, out: g,          # d(a-b)/da = 1
-                            lambda g, a, b, out: -g)         # d(a-b)/db = -1
+                            lambda g, a, b, out: -g,         # d(a-b)/db = -1
+           reads=((), ()))
 def sub(a, b):
     return a - b
 
 
 @primitive("mul", "tensor", lambda g, a, b, out: g * b,      # d(ab)/da = b
-                            lambda g, a, b, out: g * a)      # d(ab)/db = a
+                            lambda g, a, b, out: g * a,      # d(ab)/db = a
+           reads=((1,), (0,)))
 def mul(a, b):
     return a * b
 
 
 @primitive("div", "tensor", lambda g, a, b, out: g / b,              # d(a/b)/da = 1/b
-                            lambda g, a, b, out: -g * out / b,       # d(a/b)/db = -a/b^2 = -out/b
-           floats=True)
+                            lambda g, a, b, out: -g * a / (b * b),   # d(a/b)/db = -a/b^2
+           floats=True, reads=((1,), (0, 1)))  # (a, not out: a later edit of a/b may, as in PyTorch)
 def div(a, b):
     return a / b
 
@@ -152,54 +155,61 @@ def _dpow_da(g, a, b, out):
 
 
 @primitive("pow", "tensor", _dpow_da,
-                            lambda g, a, b, out: g * out * call("log", a + (_raw(a) == 0) * (_raw(b) >= 0)))
+                            lambda g, a, b, out: g * out * call("log", a + (_raw(a) == 0) * (_raw(b) >= 0)),
+           reads=((0, 1), (0, "out")))
 def pow_(a, b):
     return a ** b  # IEEE results (0 ** -0.5 = inf), as PyTorch; NumPy may warn
 
 
-@primitive("neg", "tensor", lambda g, x, out: -g)            # d(-x)/dx = -1
+@primitive("neg", "tensor", lambda g, x, out: -g, reads=((),))            # d(-x)/dx = -1
 def neg(x):
     return -x
 
 
-@primitive("abs", "tensor", lambda g, x, out: g * np.sign(_raw(x)))  # d|x|/dx = sign(x), 0 at 0
+@primitive("abs", "tensor", lambda g, x, out: g * np.sign(_raw(x)), reads=((0,),))  # sign(x), 0 at 0
 def abs_(x):
     return np.abs(x)
 
 
-@primitive("exp", "tensor", lambda g, x, out: g * out, floats=True)  # d e^x/dx = e^x: reuse out
+@primitive("exp", "tensor", lambda g, x, out: g * out, floats=True, reads=(("out",),))  # e^x: reuse out
 def exp(x):
     return np.exp(x)  # overflow is inf, as in PyTorch; detect_anomaly reports it
 
 
-@primitive("log", "tensor", lambda g, x, out: g / x, floats=True)    # d ln x/dx = 1/x
+@primitive("log", "tensor", lambda g, x, out: g / x, floats=True, reads=((0,),))    # d ln x/dx = 1/x
 def log(x):
     return np.log(x)  # log 0 = -inf, log(-1) = nan, as PyTorch (NumPy warns)
 
 
-@primitive("tanh", "tensor", lambda g, x, out: g * (1 - out * out), floats=True)  # 1 - tanh^2
+@primitive("tanh", "tensor", lambda g, x, out: g * (1 - out * out), floats=True,  # 1 - tanh^2
+           reads=(("out",),))
 def tanh(x):
     return np.tanh(x)
 
 
-@primitive("sigmoid", "tensor", lambda g, x, out: g * out * (1 - out), floats=True)  # s(1 - s)
+@primitive("sigmoid", "tensor", lambda g, x, out: g * out * (1 - out), floats=True,  # s(1 - s)
+           reads=(("out",),))
 def sigmoid(x):
     # sigma(x) = exp(-log(1 + e^-x)); logaddexp never overflows, so +-1000 are fine.
     return np.exp(-np.logaddexp(0, -x))
 
 
-@primitive("relu", "tensor", lambda g, x, out: g * (_raw(x) > 0))  # [x > 0]; relu'(0) = 0
+# [x > 0], read from the output as PyTorch does (so x.relu_() can overwrite x): relu'(0) = 0,
+# and at NaN the gradient passes (NaN <= 0 is false), as in PyTorch.
+@primitive("relu", "tensor", lambda g, x, out: g * ~(_raw(out) <= 0), reads=(("out",),))
 def relu(x):
     return np.maximum(x, 0)
 
 
 @primitive("where", "tensor", lambda g, a, b, out, condition: g * condition,     # [c]
-                              lambda g, a, b, out, condition: g * ~condition)    # [not c]
+                              lambda g, a, b, out, condition: g * ~condition,    # [not c]
+           reads=((), ()))
 def where(a, b, condition):
     return np.where(condition, a, b)
 
 
-@primitive("cast", "tensor", lambda g, x, out, dtype: call("cast", g, dtype=x.dtype))  # cast back
+@primitive("cast", "tensor", lambda g, x, out, dtype: call("cast", g, dtype=x.dtype),  # cast back
+           reads=((),))
 def cast(x, dtype):
     return x.astype(dtype)
 
@@ -209,15 +219,17 @@ def cast(x, dtype):
 
 def _sum_vjp(g, x, out, axis, keepdims):
     # every element feeds its sum with weight 1: copy g over the summed axes
-    if axis is None and type(g) is np.ndarray:  # a total, the common case: one fill
+    if not isinstance(g, Node):  # arrays (or a NumPy scalar): one fill, no broadcasting machinery
         full = np.empty(x.shape, g.dtype)
-        full[...] = g  # g is 0-d, or all ones with keepdims
+        full[...] = g if axis is None else _unreduce(g, x, axis)  # g is 0-d, or has the kept axes
         return full
     return call("expand", _unreduce(g, x, axis), shape=x.shape)
 
 
-@primitive("sum", "tensor", _sum_vjp)
+@primitive("sum", "tensor", _sum_vjp, reads=((),))
 def sum_(x, axis=None, keepdims=False):
+    if x.dtype.kind in "biu":  # integers and bools sum to int64, as PyTorch (NumPy: uint64 for uint8)
+        return x.sum(axis=axis, keepdims=keepdims, dtype=np.int64)
     return x.sum(axis=axis, keepdims=keepdims)
 
 
@@ -232,14 +244,15 @@ def _winners(x, out, axis):
     return hit / hit.sum(axis=axis, keepdims=True)
 
 
-@primitive("max", "tensor", lambda g, x, out, axis, keepdims: _unreduce(g, x, axis) * _winners(x, out, axis))
+@primitive("max", "tensor", lambda g, x, out, axis, keepdims: _unreduce(g, x, axis) * _winners(x, out, axis),
+           reads=((0, "out"),))
 def max_(x, axis=None, keepdims=False):
     return np.max(x, axis=axis, keepdims=keepdims)
 
 
 @primitive("logsumexp", "tensor",  # d/dx_i log sum_j e^x_j = e^(x_i - out) = softmax(x)_i
            lambda g, x, out, axis, keepdims: _unreduce(g, x, axis) * call("exp", x - _unreduce(out, x, axis)),
-           floats=True)
+           floats=True, reads=((0, "out"),))
 def logsumexp(x, axis=None, keepdims=False):
     m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # -inf over an empty axis
     m = np.where(np.isfinite(m), m, 0)  # rows of -inf stay -inf instead of becoming nan
@@ -273,7 +286,7 @@ def _matmul_vjp_b(g, a, b, out):  # d(AB)/dB = A^T G
     return gb.reshape(gb.shape[:-1]) if b.ndim == 1 else gb
 
 
-@primitive("matmul", "tensor", _matmul_vjp_a, _matmul_vjp_b)
+@primitive("matmul", "tensor", _matmul_vjp_a, _matmul_vjp_b, reads=((1,), (0,)))
 def matmul(a, b):
     try:
         return a @ b
@@ -300,7 +313,8 @@ def _rows(x):
 @primitive("linear", "tensor",
            lambda g, x, w, b, out: g @ w,                                                 # x: G W
            lambda g, x, w, b, out: _mT(_rows(g)) @ _rows(x),                              # W: G^T x
-           lambda g, x, w, b, out: g)                           # b: 1, summed over the batch by sum_to_shape
+           lambda g, x, w, b, out: g,                           # b: 1, summed over the batch by sum_to_shape
+           reads=((1,), (0,), ()))
 def linear(x, w, b):
     if x.ndim == 0 or w.ndim != 2 or x.shape[-1] != w.shape[1] or b.shape != (w.shape[0],):
         raise ShapeError(f"linear: input {x.shape}, weight {w.shape} and bias {b.shape} do not fit: "
@@ -310,22 +324,21 @@ def linear(x, w, b):
 
 # ------------------------------------------------------------------ shape and indexing
 
-@primitive("reshape", "tensor", lambda g, x, out, shape: g.reshape(x.shape))  # same numbers, old shape
+@primitive("reshape", "tensor", lambda g, x, out, shape: g.reshape(x.shape), reads=((),))  # old shape
 def reshape(x, shape):
     return x.reshape(shape)
 
 
 @primitive("transpose", "tensor",  # a permutation's inverse permutes the gradient back
-           lambda g, x, out, axes: call("transpose", g, axes=tuple(np.argsort(axes))))
+           lambda g, x, out, axes: call("transpose", g, axes=tuple(np.argsort(axes))), reads=((),))
 def transpose(x, axes):
     return x.transpose(axes)
 
 
-@primitive("expand", "tensor", lambda g, x, out, shape: sum_to_shape(g, x.shape))  # the broadcast undone
+@primitive("expand", "tensor", lambda g, x, out, shape: sum_to_shape(g, x.shape),  # the broadcast undone
+           reads=((),))
 def expand(x, shape):
-    if x.size == 1:  # a total's gradient, the common case: one fill, no broadcasting machinery
-        return np.full(shape, x.reshape(()), dtype=x.dtype)
-    return np.broadcast_to(x, shape)
+    return np.broadcast_to(x, shape)  # a read-only view, as PyTorch's expand (writing into it raises)
 
 
 def _is_basic(index) -> bool:
@@ -334,12 +347,12 @@ def _is_basic(index) -> bool:
 
 
 @primitive("getitem", "tensor",  # each picked element's gradient goes back to where it was picked
-           lambda g, x, out, index: call("scatter_add", g, shape=x.shape, index=index))
+           lambda g, x, out, index: call("scatter_add", g, shape=x.shape, index=index), reads=((),))
 def getitem(x, index):
     return x[index]
 
 
-@primitive("scatter_add", "tensor", lambda g, u, out, shape, index: g[index])  # getitem's VJP, undone
+@primitive("scatter_add", "tensor", lambda g, u, out, shape, index: g[index], reads=((),))  # getitem's VJP
 def scatter_add(u, shape, index):
     z = np.zeros(shape, dtype=u.dtype)
     if _is_basic(index):
@@ -347,6 +360,59 @@ def scatter_add(u, shape, index):
     else:
         np.add.at(z, index, u)  # x[[0, 0]] uses x[0] twice: its gradients must add up
     return z
+
+
+# ------------------------------------------------------------------ in-place writes
+# An in-place op on a tensor in the graph is recorded as its out-of-place twin: these two
+# are the writes that have no other twin (``x[i] = v`` and a write through a view).
+
+def _unwritten(shape: tuple, index) -> np.ndarray:
+    """True where ``x[index] = v`` leaves x alone."""
+    keep = np.ones(shape, dtype=bool)
+    keep[index] = False
+    return keep
+
+
+@primitive("setitem", "tensor",
+           lambda g, x, v, out, index: g * _unwritten(x.shape, index),   # overwritten: no gradient to x
+           lambda g, x, v, out, index: g[index],                         # v went to x[index]
+           reads=((), ()),
+           rule=(r"\mathrm{out} = x \text{ with } v \text{ at } I:\quad \bar x = G \text{ zeroed at } I,\quad "
+                 r"\bar v = G[I]", "x[I] = v on a tensor in the graph, recorded as this op (PyTorch's index_put_)"))
+def setitem(x, v, index):
+    out = x.copy()
+    out[index] = v
+    return out
+
+
+def view_of(x, chain: tuple):
+    """Replay a chain of view ops ``((name, kwargs), ...)`` on ``x`` (an array or a Tensor)."""
+    for name, kwargs in chain:
+        x = call(name, x, **kwargs)
+    return x
+
+
+def _outside(shape: tuple, chain: tuple) -> np.ndarray:
+    """True where a tensor of ``shape`` is not covered by the view ``chain``."""
+    keep = np.ones(shape, dtype=bool)
+    view_of(keep, chain)[...] = False
+    return keep
+
+
+@primitive("write_view", "tensor",
+           lambda g, base, src, out, chain: g * _outside(base.shape, chain),  # overwritten: no gradient
+           lambda g, base, src, out, chain: view_of(g, chain),                # src went to the view
+           reads=((), ()),
+           rule=(r"\mathrm{out} = \mathrm{base} \text{ with } \mathrm{view}(\mathrm{out}) = s:\quad "
+                 r"\bar{\mathrm{base}} = G \text{ zeroed on the view},\quad \bar s = \mathrm{view}(G)",
+                 "an in-place op through a view rebases the view's base (PyTorch's CopySlices)"))
+def write_view(base, src, chain):
+    out = base.copy(order="K")  # the base's layout, so that the view ops give views again
+    view = view_of(out, chain)
+    if not np.shares_memory(view, out):
+        raise ValueError(f"internal error: the view chain {chain} no longer gives a view of its base")
+    view[...] = src
+    return out
 
 
 # ------------------------------------------------------------------ fused loss
@@ -367,7 +433,9 @@ def _cross_entropy_vjp(g, z, out, target, reduction, saved):
     return d * (g / z.shape[0] if reduction == "mean" else g)
 
 
-@primitive("cross_entropy", "tensor", _cross_entropy_vjp, floats=True, saves=True)
+# reads nothing at first order (the forward's exponentials are its own copies); under
+# create_graph the VJP recomputes from z, and the engine then checks z too.
+@primitive("cross_entropy", "tensor", _cross_entropy_vjp, floats=True, saves=True, reads=((),))
 def cross_entropy(logits, target, reduction="mean"):
     # -log softmax(z)_y = logsumexp(z) - z_y, with the exponentials shifted by the row max
     m = logits.max(axis=1, keepdims=True)
@@ -381,7 +449,8 @@ def cross_entropy(logits, target, reduction="mean"):
 # ------------------------------------------------------------------ the book's chapter 2 (issue 21)
 
 @primitive("cumsum", "tensor",  # x_i feeds every out_j with j >= i: g summed from i to the end
-           lambda g, x, out, axis: g.sum(axis=axis, keepdims=True) - call("cumsum", g, axis=axis) + g)
+           lambda g, x, out, axis: g.sum(axis=axis, keepdims=True) - call("cumsum", g, axis=axis) + g,
+           reads=((),))
 def cumsum(x, axis):
     return np.cumsum(x, axis=axis)
 
@@ -392,7 +461,7 @@ def _norm_vjp(g, x, out, axis, keepdims):
     return _unreduce(g, x, axis) * x / _unreduce(out + (_raw(out) == 0), x, axis)
 
 
-@primitive("norm", "tensor", _norm_vjp, floats=True)
+@primitive("norm", "tensor", _norm_vjp, floats=True, reads=((0, "out"),))
 def norm(x, axis=None, keepdims=False):
     # sqrt(sum x^2), not composed from pow(0.5): that composition's gradient is 0 * inf = nan at 0
     return np.sqrt((x * x).sum(axis=axis, keepdims=keepdims))

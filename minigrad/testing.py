@@ -89,7 +89,7 @@ DOMAINS = {
 
 #: How :func:`op_cases` builds inputs for an op.
 KINDS = ("elementwise", "where", "cast", "reduction", "matmul", "linear", "reshape", "transpose", "expand",
-         "getitem", "scatter", "loss", "scan")
+         "getitem", "scatter", "loss", "scan", "setitem", "write_view")
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,24 @@ def _reference_scatter_add(u, shape, index):
                        minlength=size).reshape(shape)
 
 
+def _reference_setitem(x, v, index):
+    """A copy of ``x`` with ``v`` written at ``index`` (plain NumPy)."""
+    out = np.array(x, dtype=np.float64)
+    out[index] = v
+    return out
+
+
+def _reference_write_view(base, src, chain):
+    """A copy of ``base`` with the view ``chain`` of it overwritten by ``src``, via flat positions."""
+    positions = np.arange(np.size(base)).reshape(np.shape(base))
+    for name, kw in chain:  # the same view ops on the positions, in NumPy's own words
+        positions = {"getitem": lambda p: p[kw.get("index")], "transpose": lambda p: np.transpose(p, kw.get("axes")),
+                     "reshape": lambda p: np.reshape(p, kw.get("shape"))}[name](positions)
+    out = np.array(base, dtype=np.float64).ravel()
+    out[np.ravel(positions)] = np.ravel(np.broadcast_to(src, np.shape(positions)))
+    return out.reshape(np.shape(base))
+
+
 def _elementwise(*domain, reference, broadcasts=False) -> OpCase:
     return OpCase("elementwise", tuple(domain), reference, broadcasts)
 
@@ -191,6 +209,8 @@ CASES = {
     # away from 0, where the norm has a kink (its gradient x / |x| jumps)
     "norm": OpCase("reduction", ("away_from_zero",), lambda x, axis=None, keepdims=False:
                    np.exp(0.5 * np.log(np.add.reduce(np.square(x), axis=axis, keepdims=keepdims)))),
+    "setitem": OpCase("setitem", ("real", "real"), _reference_setitem),
+    "write_view": OpCase("write_view", ("real", "real"), _reference_write_view),
 }
 
 
@@ -411,20 +431,40 @@ def op_cases(op, dtype=np.float64):
         if case.kind == "scan":  # a cumulative op along one axis (>= 0)
             x = draw(arrays(d[0], dtype=dtype, min_dims=1))
             return [x], {"axis": draw(st.integers(0, x.ndim - 1))}
+        if case.kind == "setitem":  # x[index] = v: an index that writes each element once
+            x = draw(arrays(d[0], dtype=dtype, min_dims=1))
+            index = draw(_index(x, repeats=False))
+            target = x[index].shape
+            shape = draw(st.sampled_from([target, target[1:] if target else target, (1,) * len(target)]))
+            return [x, draw(arrays(d[1], shape, dtype))], {"index": index}
+        if case.kind == "write_view":  # base with a view of it (slice, transpose, reshape) overwritten
+            x = draw(arrays(d[0], dtype=dtype, min_dims=2))
+            chain = [("getitem", {"index": (slice(draw(st.integers(0, x.shape[0] - 1)), None),)})]
+            if draw(st.booleans()):
+                chain.append(("transpose", {"axes": tuple(reversed(range(x.ndim)))}))
+            view = x[chain[0][1]["index"]].transpose(*chain[-1][1]["axes"]) if len(chain) > 1 else x[chain[0][1]["index"]]
+            if draw(st.booleans()) and view.flags.c_contiguous:
+                chain.append(("reshape", {"shape": (-1,)}))
+                view = view.reshape(-1)
+            return [x, draw(arrays(d[1], view.shape, dtype))], {"chain": tuple(chain)}
         raise ValueError(f"no strategy for op kind {case.kind!r}")
 
     return draw_case()
 
 
-def _index(x: np.ndarray):
-    """Indices into ``x``: slices, integers (negative too) and integer arrays with repeats."""
-    st, _ = _hypothesis()
+def _index(x: np.ndarray, repeats: bool = True):
+    """Indices into ``x``: slices, integers (negative too) and integer arrays with repeats
+    (``repeats=False``: each element at most once, and boolean masks: what a write may use)."""
+    st, hnp = _hypothesis()
     rows = st.integers(-x.shape[0], x.shape[0] - 1)
     choices = [
         st.builds(slice, st.integers(0, x.shape[0]), st.none()),
         st.lists(rows, min_size=1, max_size=6).map(np.array),  # repeats allowed: must add up
         rows,
     ]
+    if not repeats:
+        choices[1] = st.lists(st.integers(0, x.shape[0] - 1), min_size=1, max_size=6, unique=True).map(np.array)
+        return st.one_of(*choices, hnp.arrays(np.bool_, x.shape))
     if x.ndim >= 2:
         cols = st.integers(-x.shape[1], x.shape[1] - 1)
         choices.append(st.integers(1, 6).flatmap(lambda n: st.tuples(

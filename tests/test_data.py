@@ -229,3 +229,44 @@ def test_evaluate_accuracy_over_batches():
     y = np.array([0, 1, 2, 1, 1])
     model = lambda t: t * 1.0  # noqa: E731  (identity logits)
     assert evaluate_accuracy(model, DataLoader((X, y), batch_size=2)) == pytest.approx(4 / 5)
+
+
+# ---------------------------------------------------------------- issue 19
+
+@given(st.integers(0, 40), st.lists(st.integers(1, 5), min_size=1, max_size=4), st.integers(0, 100))
+def test_random_split_partitions_the_dataset(n, weights, seed):
+    from minigrad.data import random_split
+    fractions = [w / sum(weights) for w in weights]
+    fractions[-1] = 1.0 - sum(fractions[:-1])
+    parts = random_split(range(n), fractions, generator=minigrad.Generator().manual_seed(seed))
+    assert sorted(i for p in parts for i in p) == list(range(n))
+    floors = [int(np.floor(n * f)) for f in fractions]
+    assert all(len(p) - f in (0, 1) for p, f in zip(parts, floors))  # floors, remainder one each
+    again = random_split(range(n), fractions, generator=minigrad.Generator().manual_seed(seed))
+    assert [list(p) for p in parts] == [list(p) for p in again]
+    sizes = [len(p) for p in parts]
+    assert [len(p) for p in random_split(range(n), sizes)] == sizes
+    with pytest.raises(ValueError, match="add up"):
+        random_split(range(n), [n + 1])
+
+
+def test_dataloader_generator_pin_memory_persistent_workers():
+    data = (minigrad.arange(10.0),)
+    order = [b[0].tolist() for b in DataLoader(data, batch_size=5, shuffle=True, pin_memory=True,
+                                               persistent_workers=True, generator=minigrad.Generator().manual_seed(3))]
+    again = [b[0].tolist() for b in DataLoader(data, batch_size=5, shuffle=True,
+                                               generator=minigrad.Generator().manual_seed(3))]
+    assert order == again and sorted(order[0] + order[1]) == list(range(10))
+    with pytest.raises(TypeError, match="generator"):
+        DataLoader(data, generator=3)
+
+
+def test_collate_and_totensor_dtypes_as_pytorch():
+    from minigrad.vision.transforms import ToTensor
+    assert default_collate([1.5, 2.5]).dtype == np.float64
+    assert default_collate([1, 2]).dtype == np.int64
+    assert default_collate([1, 2.5]).dtype == np.float32  # ints first: what tensor() infers
+    assert default_collate([np.float32(1.5)]).dtype == np.float32
+    assert ToTensor()(np.zeros((2, 2), np.float64)).dtype == np.float64
+    assert ToTensor()(np.zeros((2, 2, 3), np.float32)).shape == (3, 2, 2)
+    assert ToTensor()(np.full((1, 1), 255, np.uint8)).tolist() == [[[1.0]]]

@@ -98,3 +98,32 @@ def test_mse_loss_value_gradient_and_shape_check():
     np.testing.assert_allclose(pred.grad, [[1.0], [2.0]])  # 2 (pred - y) / N
     with pytest.raises(ValueError, match=r"\(2, 1\).*\(2,\)"):
         F.mse_loss(pred, [0.0, 1.0])
+
+
+# ---------------------------------------------------------------- activations as functions
+
+def test_activations_as_functions_against_finite_differences_and_closed_forms():
+    import minigrad.functional as F
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.2, 3, 8) * rng.choice([-1, 1], 8)  # away from the kinks at 0
+    for f in (F.relu, F.sigmoid, F.tanh, F.softplus, F.elu, F.silu, lambda t: F.leaky_relu(t, 0.2),
+              lambda t: F.softplus(t, beta=2.0), lambda t: F.elu(t, alpha=0.5)):
+        assert minigrad.gradcheck(f, [x])
+    t = minigrad.tensor(x)
+    np.testing.assert_allclose(F.softplus(t).numpy(), np.log1p(np.exp(x)), rtol=1e-6)
+    np.testing.assert_allclose(F.elu(t).numpy(), np.where(x > 0, x, np.expm1(x)), rtol=1e-6)
+    np.testing.assert_allclose(F.silu(t).numpy(), x / (1 + np.exp(-x)), rtol=1e-6)
+    np.testing.assert_allclose(F.leaky_relu(t, 0.1).numpy(), np.where(x > 0, x, 0.1 * x))
+    big = minigrad.tensor([1000.0, -1000.0])
+    assert np.isfinite(F.softplus(big).numpy()).all() and np.isfinite(F.elu(big).numpy()).all()
+
+
+def test_relu_inplace_as_a_function_overwrites_its_input():
+    import minigrad.functional as F
+    x = minigrad.tensor([-1.0, 2.0], requires_grad=True)
+    h = x * 1.0
+    out = F.relu(h, inplace=True)
+    assert out is h and h.tolist() == [0.0, 2.0]
+    out.sum().backward()
+    assert x.grad.tolist() == [0.0, 1.0]
+    assert F.leaky_relu(minigrad.tensor([-1.0, 2.0]), 0.5, inplace=True).tolist() == [-0.5, 2.0]

@@ -501,3 +501,61 @@ def test_modules_in_a_plain_list_warn_and_module_list_registers_them():
     assert [n for n, _ in net.named_parameters()] == ["layers.0.weight", "layers.0.bias",
                                                       "layers.1.weight", "layers.1.bias"]
     assert len(net.layers) == 2 and net.layers[-1].out_features == 1 and len(net.layers[:1]) == 1
+
+
+# ---------------------------------------------------------------- issue 19: what users reach for next
+
+def _sgd_by_hand(w0, grads_of, lr, momentum, dampening, nesterov, steps):
+    """torch.optim.SGD's update written out (closed form per step) on a NumPy array."""
+    w, buf = w0.copy(), None
+    for _ in range(steps):
+        g = grads_of(w)
+        buf = g.copy() if buf is None else momentum * buf + (1 - dampening) * g
+        w = w - lr * (g + momentum * buf if nesterov else buf)
+    return w
+
+
+@given(st.floats(0.01, 0.2), st.floats(0.1, 0.95), st.sampled_from([0.0, 0.3]), st.booleans())
+def test_sgd_momentum_dampening_nesterov_follow_pytorchs_update(lr, momentum, dampening, nesterov):
+    if nesterov:
+        dampening = 0.0
+    w0 = np.array([1.0, -2.0, 0.5])
+    w = nn.Parameter(w0.copy())
+    opt = optim.SGD([w], lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov)
+    for _ in range(4):
+        opt.zero_grad()
+        (w * w * w).sum().backward()  # gradient 3 w^2
+        opt.step()
+    expected = _sgd_by_hand(w0, lambda v: 3 * v * v, lr, momentum, dampening, nesterov, 4)
+    np.testing.assert_allclose(w.tolist(), expected, rtol=1e-5)
+
+
+def test_nesterov_needs_momentum():
+    with pytest.raises(ValueError, match="Nesterov"):
+        optim.SGD([nn.Parameter([1.0])], lr=0.1, nesterov=True)
+
+
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9), lambda ps: optim.Adam(ps, lr=0.1)])
+def test_optimizer_state_dict_round_trip_resumes_training_exactly(make):
+    def run(opt, net, steps):
+        for _ in range(steps):
+            opt.zero_grad()
+            net(minigrad.ones(3, 2)).pow(2).sum().backward()
+            opt.step()
+    minigrad.manual_seed(0)
+    a = nn.Linear(2, 2)
+    b = nn.Linear(2, 2)
+    b.load_state_dict(a.state_dict())
+    opt_a, opt_b = make(a.parameters()), make(b.parameters())
+    run(opt_a, a, 3)
+    run(opt_b, b, 3)
+    saved = opt_b.state_dict()
+    assert sorted(saved) == ["param_groups", "state"] and saved["param_groups"][0]["params"] == [0, 1]
+    opt_c = make(b.parameters())  # a fresh optimizer resumes from the saved state
+    opt_c.load_state_dict(saved)
+    run(opt_a, a, 2)
+    run(opt_c, b, 2)
+    for p, q in zip(a.parameters(), b.parameters()):
+        np.testing.assert_array_equal(p.tolist(), q.tolist())
+    with pytest.raises(ValueError, match="parameter groups"):
+        opt_c.load_state_dict({"state": {}, "param_groups": []})

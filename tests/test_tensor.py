@@ -157,13 +157,22 @@ def test_inplace_edit_of_a_saved_input_makes_backward_raise(edit):
         loss.backward()
 
 
-def test_optimizer_step_between_two_backwards_raises():
+def test_optimizer_step_between_two_backwards_raises_only_where_backward_reads_a_weight():
+    # One layer on data: backward reads the input, never the weight (PyTorch saves only x), so
+    # a step in between is allowed. Two layers: the second weight is read for the first's gradient.
     net = minigrad.nn.Linear(2, 1)
     opt = minigrad.optim.SGD(net.parameters(), lr=0.1)
     loss = net(minigrad.ones(3, 2)).sum()
     loss.backward(retain_graph=True)
     opt.step()
-    with pytest.raises(RuntimeError, match="in-place"):
+    loss.backward()
+    assert np.allclose(net.weight.grad.numpy(), [[6.0, 6.0]])
+    net = minigrad.nn.Sequential(minigrad.nn.Linear(2, 2), minigrad.nn.Linear(2, 1))
+    opt = minigrad.optim.SGD(net.parameters(), lr=0.1)
+    loss = net(minigrad.ones(3, 2)).sum()
+    loss.backward(retain_graph=True)
+    opt.step()
+    with pytest.raises(RuntimeError, match="in-place operation: input 1 of 'linear'"):
         loss.backward()
 
 
@@ -285,3 +294,83 @@ def test_numpy_errors_name_the_op_without_blaming_shapes():
 
 # ------------------------------------------------------------------ gradients of gradients (issue 14)
 
+
+
+# ---------------------------------------------------------------- issue 19: the last silent differences
+
+def test_setting_requires_grad_runs_requires_grads_checks():
+    x = minigrad.ones(2)
+    x.requires_grad = True
+    assert x.requires_grad and x.is_leaf
+    y = x * 2
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        y.requires_grad = False
+    with pytest.raises(TypeError, match="only floating-point"):
+        minigrad.ones(2, dtype=minigrad.int64).requires_grad = True
+
+
+@given(arrays("real", (5,)), st.lists(st.integers(0, 4), min_size=1, max_size=5))
+def test_elementwise_max_min_split_ties_as_pytorch(a, tie_at):
+    # closed form: d max(a, b)/da = [a > b] + [a == b] / 2, and min alike
+    b = a.copy()
+    b[[i for i in range(5) if i not in tie_at]] += 1.0
+    for fn, wins in ((minigrad.maximum, np.greater), (minigrad.minimum, np.less),
+                     (lambda x, y: x.max(y), np.greater), (lambda x, y: x.min(y), np.less)):
+        x, y = tensor(a, requires_grad=True), tensor(b, requires_grad=True)
+        fn(x, y).sum().backward()
+        tie = (a == b) * 0.5
+        np.testing.assert_array_equal(x.grad.numpy(), wins(a, b) + tie)
+        np.testing.assert_array_equal(y.grad.numpy(), wins(b, a) + tie)
+
+
+def test_set_grad_enabled_as_a_decorator_changes_nothing_at_definition():
+    @minigrad.set_grad_enabled(False)
+    def f(t):
+        return minigrad.is_grad_enabled(), (t * 2).requires_grad
+    assert minigrad.is_grad_enabled()
+    assert f(tensor([1.0], requires_grad=True)) == (False, False)
+    assert minigrad.is_grad_enabled()
+    with minigrad.no_grad():
+        assert f(tensor([1.0])) == (False, False) and not minigrad.is_grad_enabled()
+    minigrad.set_grad_enabled(False)  # as a call it switches now, as PyTorch
+    assert not minigrad.is_grad_enabled()
+    minigrad.set_grad_enabled(True)
+
+
+def test_nan_and_inf_gradients_where_pytorch_has_them():
+    x = tensor([np.nan, 1.0, -1.0, 0.0], requires_grad=True)
+    x.relu().sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1, 1, 0, 0])  # the NaN passes, as PyTorch
+    z = tensor([[np.inf, 1.0, 2.0], [1.0, 2.0, 3.0]], requires_grad=True)
+    out = z.log_softmax(dim=1)
+    assert np.isnan(out.detach().numpy()[0]).all()
+    out.sum().backward()
+    assert np.isnan(z.grad.numpy()[0]).all() and np.isfinite(z.grad.numpy()[1]).all()
+    # the finite row is untouched by the fix: d sum(log_softmax)/dz = 1 - 3 softmax
+    row = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(z.grad.numpy()[1], 1 - 3 * np.exp(row) / np.exp(row).sum(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int32, np.bool_])
+def test_sum_of_integers_is_int64(dtype):
+    x = tensor(np.array([100, 100, 1], dtype=dtype))  # 201 overflows int8 and uint8 would wrap too
+    assert x.sum().dtype == np.int64 and x.sum(0).dtype == np.int64
+    assert int(x.sum()) == (201 if dtype is not np.bool_ else 3)
+
+
+def test_randint_short_form_and_cat_of_0d():
+    minigrad.manual_seed(0)
+    r = minigrad.randint(10, (4, 2))
+    assert r.shape == (4, 2) and r.dtype == np.int64 and 0 <= int(r.min()) and int(r.max()) < 10
+    with pytest.raises(ValueError, match=r"zero-dimensional tensor \(at position 1\) cannot be concatenated"):
+        minigrad.cat([tensor([1.0]), tensor(2.0)])
+
+
+def test_axis_is_an_alias_of_dim_where_pytorch_accepts_it():
+    x = tensor(np.arange(6.0).reshape(2, 3, 1))
+    for a, b in [(x.softmax(axis=1), x.softmax(dim=1)), (x.log_softmax(axis=1), x.log_softmax(1)),
+                 (minigrad.cat([x, x], axis=1), minigrad.cat([x, x], dim=1)),
+                 (minigrad.stack([x, x], axis=1), minigrad.stack([x, x], dim=1)),
+                 (x.squeeze(axis=2), x.squeeze(2)), (x.unsqueeze(axis=0), x.unsqueeze(0)),
+                 (minigrad.softmax(x, axis=1), x.softmax(1))]:
+        np.testing.assert_array_equal(a.numpy(), b.numpy())

@@ -14,7 +14,7 @@ import numbers
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, to_numpy
 from . import lr_scheduler  # noqa: F401  (minigrad.optim.lr_scheduler, as in torch)
 
 __all__ = ["Optimizer", "SGD", "Adam", "lr_scheduler"]
@@ -143,6 +143,75 @@ class Optimizer:
                     with no_grad():  # a gradient made with create_graph=True is part of a graph
                         p.grad.zero_()
 
+    def state_dict(self) -> dict:
+        """The optimizer's state as PyTorch lays it out: ``{"state": {i: {...}}, "param_groups": [...]}``.
+
+        Parameters are numbered in the order of the groups (``"params"`` holds the numbers),
+        state arrays are copied as Tensors; :meth:`load_state_dict` takes the same layout.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> w = minigrad.nn.Parameter([1.0])
+        >>> opt = minigrad.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> (w * 2).sum().backward(); opt.step()
+        >>> sd = opt.state_dict()
+        >>> sd["param_groups"][0]["params"], sd["state"][0]["momentum_buffer"].tolist()
+        ([0], [2.0])
+        """
+        index = {id(p): i for i, p in enumerate(p for g in self.param_groups for p in g["params"])}
+        state = {}
+        for p, st in self.state.items():
+            state[index[id(p)]] = {k: Tensor(np.array(v)) if isinstance(v, np.ndarray) else v for k, v in st.items()}
+        groups = [{**{k: v for k, v in g.items() if k != "params"}, "params": [index[id(p)] for p in g["params"]]}
+                  for g in self.param_groups]
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restore hyper-parameters and state saved by :meth:`state_dict` (same groups and sizes).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> w = minigrad.nn.Parameter([1.0])
+        >>> opt = minigrad.optim.SGD([w], lr=0.1)
+        >>> opt.load_state_dict({"state": {}, "param_groups": [{**opt.state_dict()["param_groups"][0], "lr": 0.5}]})
+        >>> opt.param_groups[0]["lr"]
+        0.5
+        """
+        groups = state_dict.get("param_groups") if isinstance(state_dict, dict) else None
+        if groups is None or "state" not in state_dict:
+            raise ValueError("load_state_dict: expected a dict with 'state' and 'param_groups' "
+                             "(what optimizer.state_dict() returns)")
+        if len(groups) != len(self.param_groups):
+            raise ValueError(f"load_state_dict: the saved state has {len(groups)} parameter groups, "
+                             f"this optimizer has {len(self.param_groups)}")
+        params = []
+        for i, (saved, group) in enumerate(zip(groups, self.param_groups)):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(f"load_state_dict: group {i} has {len(saved['params'])} parameters in the saved "
+                                 f"state and {len(group['params'])} here")
+            params += list(zip(saved["params"], group["params"]))
+        by_index = dict(params)
+        state = {}
+        for i, st in state_dict["state"].items():
+            p = by_index.get(int(i))
+            if p is None:
+                raise ValueError(f"load_state_dict: the state names parameter {i}, which no group has")
+            entry = {}
+            for k, v in st.items():
+                if isinstance(v, (Tensor, np.ndarray)):
+                    v = np.array(to_numpy(v), dtype=p.dtype)
+                    if v.shape != tuple(p.shape):
+                        raise ValueError(f"load_state_dict: state {k!r} of parameter {i} has shape {v.shape}, "
+                                         f"the parameter has {tuple(p.shape)}")
+                entry[k] = v
+            state[p] = entry
+        for saved, group in zip(groups, self.param_groups):
+            group.update({k: v for k, v in saved.items() if k != "params"})
+            self._validate(group)
+        self.state = state
+
     def _grads(self):
         """Yield (group, param, gradient array with weight decay added) for each trainable
         parameter that has a gradient."""
@@ -174,9 +243,11 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent with optional momentum (no dampening) and weight decay.
+    """Stochastic gradient descent with optional momentum, dampening, Nesterov and weight decay.
 
-    ``v <- momentum * v + g`` (``v = g`` on the first step); ``p <- p - lr * v``.
+    ``v <- momentum * v + (1 - dampening) g`` (``v = g`` on the first step);
+    ``p <- p - lr * v``, or with ``nesterov=True`` ``p <- p - lr * (g + momentum * v)``
+    (as ``torch.optim.SGD``).
 
     Examples
     --------
@@ -188,8 +259,12 @@ class SGD(Optimizer):
     [0.949999988079071]
     """
 
-    def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, weight_decay: float = 0.0):
-        super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
+    def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
+                 weight_decay: float = 0.0, nesterov: bool = False):
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("SGD: Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                                      nesterov=nesterov))
 
     def step(self, closure=None):
         """Apply one update to every trainable parameter that has a gradient.
@@ -215,8 +290,8 @@ class SGD(Optimizer):
                         self.state[p] = {"momentum_buffer": buf}
                     else:
                         buf *= group["momentum"]
-                        buf += g
-                    g = buf
+                        buf += (1 - group.get("dampening", 0)) * g if group.get("dampening") else g
+                    g = g + group["momentum"] * buf if group.get("nesterov") else buf
                 self._write(p, group["lr"] * g)
         return loss
 

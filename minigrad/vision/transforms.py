@@ -83,9 +83,10 @@ class Compose:
 class ToTensor:
     """An image (H x W or H x W x C array, or a Pillow image) -> a C x H x W float32 Tensor.
 
-    As torchvision: ``uint8`` images are scaled to [0, 1] by dividing by 255; other
-    numeric arrays keep their values (only the axes move), so applying ``ToTensor`` to
-    an already-scaled float image does not divide again.
+    As torchvision: ``uint8`` images are scaled to [0, 1] by dividing by 255 (float32);
+    other numeric arrays keep their values and their dtype (only the axes move: a float64
+    array gives a float64 tensor), so applying ``ToTensor`` to an already-scaled float
+    image does not divide again.
 
     Examples
     --------
@@ -118,8 +119,6 @@ class ToTensor:
         chw = pic.transpose(2, 0, 1)
         if pic.dtype == np.uint8:
             chw = chw.astype(np.float32) / np.float32(255)
-        elif pic.dtype.kind == "f":
-            chw = chw.astype(np.float32, copy=False)
         return _as_tensor(chw)
 
     def __repr__(self) -> str:
