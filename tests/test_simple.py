@@ -111,7 +111,11 @@ def test_the_expressions_reach_every_registered_op_on_the_reading_edition():
         reached |= _ops_in(x.grad)
     for k in range(len(VALUE_EXPRESSIONS)):
         reached |= _ops_in(VALUE_EXPRESSIONS[k](simple.Value(0.7), simple.Value(-1.3)))
-    assert reached == set(REGISTRY), f"ops no expression reaches: {set(REGISTRY) - reached}"
+    # The ops that only record in-place writes (x[i] = v, an in-place op through a view) have no
+    # expression here: the reading edition has no in-place ops (its page lists them as what the real
+    # engine adds); test_ops still runs their rules through simple.apply against the real engine.
+    in_place_only = {"setitem", "write_view"}
+    assert reached == set(REGISTRY) - in_place_only, f"ops no expression reaches: {set(REGISTRY) - in_place_only - reached}"
 
 
 def test_a_constant_gets_no_gradient_and_backward_needs_one():
