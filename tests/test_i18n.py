@@ -548,11 +548,8 @@ def test_every_navigation_title_is_translated():
 
 
 def _url(page: str) -> str:
-    """Site path of a page: index.md -> '', concepts/graphs.md -> 'concepts/graphs/'."""
-    stem = page[:-3]
-    if stem == "index":
-        return ""
-    return (stem[:-len("index")] if stem.endswith("/index") else stem + "/")
+    """Site path of a page (``use_directory_urls: false``): concepts/graphs.md -> 'concepts/graphs.html'."""
+    return page[:-3] + ".html"
 
 
 def _selector_links(html: str, base: str) -> dict[str, str]:
@@ -571,7 +568,7 @@ def test_every_page_has_a_built_twin_and_the_selector_links_both_ways(site):
     problems = []
     for page in PAGES:
         en, zh = "/" + _url(page), "/zh/" + _url(page)
-        en_html, zh_html = site / en.lstrip("/") / "index.html", site / zh.lstrip("/") / "index.html"
+        en_html, zh_html = site / en.lstrip("/"), site / zh.lstrip("/")
         if not (en_html.is_file() and zh_html.is_file()):
             problems.append(f"{page}: {en} or {zh} not built")
             continue
@@ -602,7 +599,7 @@ def test_both_languages_show_the_same_drawings(site):
     page is the English page's, element for element."""
     problems, compared = [], 0
     for page in PAGES:
-        en, zh = site / _url(page) / "index.html", site / "zh" / _url(page) / "index.html"
+        en, zh = site / _url(page), site / "zh" / _url(page)
         a, b = _drawings(en.read_text(encoding="utf-8")), _drawings(zh.read_text(encoding="utf-8"))
         if len(a) != len(b):
             problems.append(f"{page}: {len(a)} drawings in English, {len(b)} in Chinese")
@@ -615,7 +612,7 @@ def test_both_languages_show_the_same_drawings(site):
 
 
 # the term, and a page it must find (the pages that explain it)
-SEARCHES = {"交叉熵": "zh/derivations/softmax/", "小批量随机梯度下降": "zh/concepts/linear-model/"}
+SEARCHES = {"交叉熵": "zh/derivations/softmax.html", "小批量随机梯度下降": "zh/concepts/linear-model.html"}
 
 
 def _index_search(index: dict, query: str) -> set[str]:
@@ -644,7 +641,7 @@ def test_chinese_term_is_found_in_the_search_index(site, term, page):
     assert "\u200b" in index["config"]["separator"] or "u200b" in index["config"]["separator"]
     locations = {d["location"].split("#")[0] for d in index["docs"]}
     # one index for both languages (a failed nested build leaves only the last language's)
-    assert "derivations/softmax/" in locations and page in locations
+    assert "derivations/softmax.html" in locations and page in locations
     found = _index_search(index, term)
     assert page in found, f"{term}: found {sorted(found)[:8]}"
     assert not _index_search(index, "不存在的词汇组合喵")  # the emulation can say no
@@ -682,7 +679,7 @@ def test_search_box_finds_chinese_terms(site, zh_server):
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("pageerror", lambda e: errors.append(str(e)))
             for term, expected in SEARCHES.items():
-                page.goto(zh_server + "zh/")                 # a fresh page: one query each
+                page.goto(zh_server + "zh/index.html")       # a fresh page: one query each
                 box = page.locator("input.md-search__input")
                 box.click()
                 js = ("expected => [...document.querySelectorAll('.md-search-result__link')]"
