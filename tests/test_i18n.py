@@ -481,6 +481,38 @@ def test_glossary_twin_has_every_english_term():
     assert not missing, f"glossary.zh.md lacks: {missing}"
 
 
+def _glossaries() -> tuple[list, list]:
+    """(English term, link) of the English glossary's entries, and (English, Chinese, link) of the twin's rows."""
+    en = re.findall(r"^\*\*(.+?)\*\*\n:   .*?\]\(([^)\s]+)\)\s*$", (DOCS / "glossary.md").read_text(encoding="utf-8"),
+                    flags=re.M)
+    zh = [[c.strip() for c in line.strip().strip("|").split(" | ")]
+          for line in (DOCS / "glossary.zh.md").read_text(encoding="utf-8").splitlines()
+          if line.startswith("| ") and not line.startswith(("| English", "| ---"))]
+    return en, [(r[0], r[1], re.search(r"\]\(([^)]+)\)", r[3])[1]) for r in zh]
+
+
+def test_both_glossaries_have_the_same_entries_each_pointing_to_a_page_that_explains_it():
+    en, zh = _glossaries()
+    assert len(en) > 30
+    assert [t.lower() for t, _ in en] == [t.lower() for t, _, _ in zh], "the two glossaries list different entries"
+    assert [link for _, link in en] == [link for _, _, link in zh], "an entry points to different pages"
+    problems = []
+    for (term, link), (_, chinese, _) in zip(en, zh):
+        page, _, anchor = link.partition("#")
+        english_text = (DOCS / page).read_text(encoding="utf-8").lower()
+        chinese_text = (DOCS / twin(page)).read_text(encoding="utf-8")
+        # one of the term's names, without notes: "Batch, minibatch" -> batch or minibatch; spaces ignored
+        names = [n.strip().lower().replace(" ", "") for n in re.split(r"[,;/]", re.sub(r"\(.*?\)|\\\(.*?\\\)", "", term))]
+        zh_names = [n.strip().replace(" ", "") for n in re.split(r"[、；，]", re.sub(r"[（(](.*?)[)）]", r"、\1", chinese))]
+        if not any(n and n in english_text.replace(" ", "") for n in names):
+            problems.append(f"{term}: {page} never mentions {names}")
+        if not any(n and n in chinese_text.replace(" ", "") for n in zh_names):
+            problems.append(f"{chinese}: {twin(page)} never mentions {zh_names}")
+        if anchor and f"{{#{anchor}}}" not in chinese_text:
+            problems.append(f"{term}: no section #{anchor} in {twin(page)}")
+    assert not problems, "\n".join(problems)
+
+
 # d2l-zh's term -> synonyms a translator might reach for (and must not: one term, one word)
 GLOSSARY_NOT = {
     "小批量": ["小批次", "迷你批", "微批量"],
@@ -612,7 +644,8 @@ def test_both_languages_show_the_same_drawings(site):
 
 
 # the term, and a page it must find (the pages that explain it)
-SEARCHES = {"交叉熵": "zh/derivations/softmax.html", "小批量随机梯度下降": "zh/concepts/linear-model.html"}
+SEARCHES = {"交叉熵": "zh/derivations/softmax.html", "小批量随机梯度下降": "zh/concepts/linear-model.html",
+            "softmax回归": "zh/walkthroughs/softmax-regression.html", "独热编码": "zh/concepts/classification.html"}
 
 
 def _index_search(index: dict, query: str) -> set[str]:
