@@ -276,3 +276,36 @@ def test_every_drawing_wider_than_its_box_shows_a_cue_on_a_phone(browser, server
 
 
 from test_docs import server  # noqa: E402,F401  (the site served over HTTP: a fixture)
+
+
+# what the text points to, in view at a desktop width without scrolling the drawing
+POINTED_AT = [
+    # page, which element: (kind, text it starts with), what the text calls it
+    ("concepts/tensors.html", ("edge", "Σ"), "the broadcast edge"),
+    ("concepts/graphs.html", ("node", "L"), "the output node L"),
+]
+
+IN_VIEW_JS = r"""
+([kind, start]) => {
+  const hit = [...document.querySelectorAll(`article .mg-figure svg g.${kind}`)].find(g =>
+    [...g.querySelectorAll('text')].some(t => t.textContent.trim().startsWith(start)));
+  if (!hit) return 'not found';
+  const box = hit.closest('.mg-scroll').getBoundingClientRect();
+  const r = hit.getBoundingClientRect();
+  return r.left >= box.left - 1 && r.right <= box.right + 1 ? 'ok' : `at ${r.left.toFixed(0)}-${r.right.toFixed(0)} px, ` +
+    `the box shows ${box.left.toFixed(0)}-${box.right.toFixed(0)} px`;
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path,target,name", POINTED_AT)
+def test_what_the_text_points_to_is_in_view_at_1280(browser, server, path, target, name):  # noqa: F811
+    tab = Tab(browser, server, 1280)
+    try:
+        for lang in ("", "zh/"):
+            tab.page.goto(server + lang + path, wait_until="load")
+            where = tab.page.evaluate(IN_VIEW_JS, list(target))
+            assert where == "ok", f"{lang}{path}: {name} is {where}"
+    finally:
+        tab.close()
