@@ -61,22 +61,47 @@ def _english(src_uri: str) -> tuple[str, str]:
     return src_uri, "en"
 
 
-def table(lang: str, here: str) -> str:
+def _titles(config, lang: str) -> dict:
+    """page -> its navigation title, in the page's language (the i18n plugin's nav_translations)."""
+    titles = {}
+
+    def walk(items):
+        for item in items or []:
+            if isinstance(item, dict):
+                for title, value in item.items():
+                    if isinstance(value, list):
+                        walk(value)
+                    else:
+                        titles[value] = title
+    walk(config["nav"])
+    plugin = config["plugins"].get("i18n")
+    for language in (plugin.config.languages if plugin else []):
+        if language.locale == lang and language.nav_translations:
+            titles = {page: language.nav_translations.get(t, t) for page, t in titles.items()}
+    return titles
+
+
+def table(lang: str, here: str, titles: dict | None = None) -> str:
     rows = [_HEAD[lang]]
     for page, (topic_en, topic_zh, zh, en) in EDITIONS.items():
         href = posixpath.relpath(page, posixpath.dirname(here) or ".")
-        rows.append(f"| {topic_zh if lang == 'zh' else topic_en} | {zh} | {en} | [{page[:-3]}]({href}) |")
+        if lang == "zh":
+            zh, en = zh.replace("; ", "、"), en.replace("; ", "、")
+        name = (titles or {}).get(page, page[:-3])
+        rows.append(f"| {topic_zh if lang == 'zh' else topic_en} | {zh} | {en} | [{name}]({href}) |")
     return "\n".join(rows)
 
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
     src, lang = _english(page.file.src_uri)
     if "<!-- editions-table -->" in markdown:
-        markdown = markdown.replace("<!-- editions-table -->", table(lang, src))
+        markdown = markdown.replace("<!-- editions-table -->", table(lang, src, _titles(config, lang)))
     if src not in EDITIONS:
         return markdown
     _, _, zh, en = EDITIONS[src]
     href = posixpath.relpath("editions.md", posixpath.dirname(src) or ".")
+    if lang == "zh":
+        zh, en = zh.replace("; ", "、"), en.replace("; ", "、")
     line = _LINE[lang].format(zh=zh, en=en, href=href)
     head, _, rest = markdown.partition("\n")
     if not head.startswith("# "):
