@@ -3,7 +3,8 @@
 The exercises on the site ask you to derive a gradient on paper and write it in NumPy.
 :func:`check_gradient` tells you whether it is right and, when it is not, *which entry*
 is off, by how much, and what the mistake looks like (a factor of 2, a sign, a missing
-division by the batch size, a transpose).
+division by the batch size, a transpose, a forgotten sum over the axes an input was
+broadcast along).
 
 The reference is the engine's own gradient of your loss, and before it is used the
 engine is itself checked against central finite differences by
@@ -101,6 +102,28 @@ def _hints(yours: np.ndarray, correct: np.ndarray, atol: float, rtol: float, bat
     return hints
 
 
+def _broadcast_hints(yours: np.ndarray, correct: np.ndarray, atol: float, rtol: float, batch=None) -> list:
+    """A forgotten broadcast sum: ``yours`` has the shape of the broadcast result, and summed over
+    the stretched axes (``sum_to_shape``, what backward does) it would be right, or off by a factor."""
+    from .tensor_ops import ShapeError, broadcast_axes, sum_to_shape
+
+    try:
+        axes = broadcast_axes(yours.shape, correct.shape)
+    except ShapeError:
+        return []  # not a broadcast of the input's shape: some other mistake
+    if not axes:
+        return []
+    summed = np.asarray(sum_to_shape(yours, correct.shape), dtype=np.float64)
+    where = f"sum it over ax{'is' if len(axes) == 1 else 'es'} {', '.join(map(str, axes))}"
+    if np.allclose(summed, correct, atol=atol, rtol=rtol):
+        return [f"it has the shape of the broadcast result: the input was broadcast {correct.shape} -> "
+                f"{yours.shape}, so its gradient is the sum over the stretched axes ({where}, "
+                f"minigrad.tensor_ops.sum_to_shape)"]
+    more = _hints(summed, correct, atol, rtol, batch)
+    return [f"a forgotten broadcast sum? The input was broadcast {correct.shape} -> {yours.shape}; {where}"
+            + (f": then {more[0]}" if more else " (even summed it is not right)")]
+
+
 def check_gradient(loss_fn: Callable, inputs, your_grads, atol: float = 1e-6, rtol: float = 1e-4,
                    batch_size: int | None = None, verify_engine: bool = True) -> GradientReport:
     """Compare hand-derived gradients with the (finite-difference-checked) engine's.
@@ -173,6 +196,7 @@ def check_gradient(loss_fn: Callable, inputs, your_grads, atol: float = 1e-6, rt
         mine = np.asarray(mine.detach().numpy() if isinstance(mine, minigrad.Tensor) else mine, dtype=np.float64)
         if mine.shape != correct.shape:
             hints = [f"shape {mine.shape}, but the gradient has the input's shape {correct.shape}"]
+            hints += _broadcast_hints(mine, correct, atol, rtol, batch_size)
             hints += _hints(mine, correct, atol, rtol)
             entries.append(EntryReport(name, False, float("nan"), hints=hints))
             continue

@@ -15,7 +15,7 @@ import sys
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["TrainingCurves", "to_png", "show_images", "prediction_grid", "misclassified_grid", "weight_images",
+__all__ = ["TrainingCurves", "fit_limits", "to_png", "show_images", "prediction_grid", "misclassified_grid", "weight_images",
            "confusion_matrix_figure", "decision_boundary", "to_svg"]
 
 
@@ -25,6 +25,52 @@ def to_svg(fig: Figure) -> str:
     fig.savefig(buf, format="svg", bbox_inches="tight")
     svg = buf.getvalue()
     return svg[svg.index("<svg"):]  # drop the XML prolog so it can sit inside HTML
+
+
+def fit_limits(fig: Figure, margin: float = 0.05) -> Figure:
+    """Widen every axis whose limits cut its data off, so that every plotted point shows.
+
+    d2l's ``train_ch3`` fixes the y-axis at ``[0.3, 0.9]``: an accuracy of 0.95 is then drawn
+    outside the box. Limits set by hand are kept where they already hold the data (a
+    limit is only ever moved outward), and a ``margin`` (a fraction of the data's range) is
+    left beyond the data. Lines and scatter points count; returns the figure.
+
+    Examples
+    --------
+    >>> fig = Figure(); ax = fig.add_subplot()
+    >>> _ = ax.plot([1, 2, 3], [0.5, 0.9, 0.95]); _ = ax.set_ylim(0.3, 0.9)
+    >>> lo, hi = fit_limits(fig).axes[0].get_ylim()
+    >>> bool(lo == 0.3 and hi >= 0.95)
+    True
+    """
+    for ax in fig.axes:
+        xs, ys = [], []
+        for line in ax.get_lines():
+            xs.append(np.asarray(line.get_xdata(), dtype=float).ravel())
+            ys.append(np.asarray(line.get_ydata(), dtype=float).ravel())
+        for coll in ax.collections:
+            offsets = np.asarray(coll.get_offsets(), dtype=float).reshape(-1, 2)
+            xs.append(offsets[:, 0])
+            ys.append(offsets[:, 1])
+        for values, get, set_, scale in ((xs, ax.get_xlim, ax.set_xlim, ax.get_xscale()),
+                                         (ys, ax.get_ylim, ax.set_ylim, ax.get_yscale())):
+            data = np.concatenate(values) if values else np.array([])
+            data = data[np.isfinite(data)]
+            if scale == "log":
+                data = data[data > 0]
+            if not data.size:
+                continue
+            lo, hi = get()
+            flipped = lo > hi
+            lo, hi = min(lo, hi), max(lo, hi)
+            dmin, dmax = float(data.min()), float(data.max())
+            if dmin >= lo and dmax <= hi:
+                continue
+            pad = margin * ((dmax - dmin) or abs(dmax) or 1.0)
+            new_lo = min(lo, dmin - pad) if scale != "log" else min(lo, dmin / (1 + margin))
+            new_hi = max(hi, dmax + pad) if scale != "log" else max(hi, dmax * (1 + margin))
+            set_(*((new_hi, new_lo) if flipped else (new_lo, new_hi)))
+    return fig
 
 
 def to_png(fig: Figure, dpi: int = 100) -> bytes:

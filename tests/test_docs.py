@@ -9,7 +9,7 @@ a phone width (390 px), is readable:
 - every drawing sits in a figure box that links to its full-size SVG (``minigrad.viz.figure``);
 - no JavaScript error, no failed load, no request to any other host.
 
-Pages are discovered from the built site (every ``index.html``), so new pages and other
+Pages are discovered from the built site (every ``.html`` page), so new pages and other
 languages (``/zh/...``) are checked without editing this file. One browser, one tab per width,
 reused for every page.
 
@@ -38,19 +38,20 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def discover_pages(site: Path) -> list:
-    """URL paths ("" for the home page, "concepts/graphs/", "zh/...") of every page in a built site."""
+    """URL paths ("" for the home page, "concepts/graphs.html", "zh/...") of every page in a built
+    site (``use_directory_urls: false``: a page is a file, so the site also works from disk)."""
     pages = []
-    for index in site.rglob("index.html"):
-        rel = index.parent.relative_to(site)
-        if rel.parts and rel.parts[0] in ("assets", "search"):
+    for page in site.rglob("*.html"):
+        rel = page.relative_to(site)
+        if rel.parts[0] in ("assets", "search") or rel.name == "404.html":
             continue
-        pages.append("" if not rel.parts else rel.as_posix() + "/")
+        pages.append("" if rel.as_posix() == "index.html" else rel.as_posix())
     return sorted(pages)
 
 
 def test_mkdocs_build_strict(site):
-    assert (site / "index.html").exists() and (site / "derivations/table/index.html").exists()
-    table = (site / "derivations/table/index.html").read_text()
+    assert (site / "index.html").exists() and (site / "derivations/table.html").exists()
+    table = (site / "derivations/table.html").read_text()
     assert "logsumexp" in table and "cross_entropy" in table  # rendered from the registry
 
 

@@ -58,3 +58,26 @@ def test_bad_arguments_raise():
         check_gradient(ce_loss, {"W": W}, {"V": W})
     with pytest.raises(TypeError, match="scalar"):
         check_gradient(lambda W: minigrad.tensor(X) @ W, {"W": W}, {"W": W})
+
+
+def test_a_forgotten_broadcast_sum_is_named():
+    """The bias of x + b was broadcast over the rows: a gradient left with the rows' shape is
+    named as a missing sum over axis 0, also when it is off by a factor once summed."""
+    from minigrad.exercises import check_gradient
+
+    X = np.random.default_rng(0).normal(size=(4, 3))
+    b = np.array([0.1, 0.2, -0.3])
+    right = 2 * (X + b)                                          # d/dx of sum((x + b)^2), shape (4, 3)
+    report = check_gradient(lambda x, b: ((x + b) ** 2).sum(), {"x": X, "b": b}, {"x": right, "b": right})
+    assert not report.ok and "broadcast" in str(report) and "axis 0" in str(report)
+    report = check_gradient(lambda x, b: ((x + b) ** 2).sum(), {"x": X, "b": b}, {"x": right, "b": right / 4},
+                            batch_size=4)
+    assert "forgotten broadcast sum" in str(report) and "0.25 times" in str(report)
+    # a column bias (3, 1) broadcast over columns: the sum is over axis 1
+    c = np.array([[0.5], [-0.5], [0.0], [1.0]])
+    g = 2 * (X + c)
+    report = check_gradient(lambda x, c: ((x + c) ** 2).sum(), {"x": X, "c": c}, {"x": g, "c": g})
+    assert "axis 1" in str(report)
+    # a shape that is no broadcast of the input's gets no broadcast hint
+    report = check_gradient(lambda x, b: ((x + b) ** 2).sum(), {"x": X, "b": b}, {"x": right, "b": np.ones(5)})
+    assert "broadcast" not in str(report)

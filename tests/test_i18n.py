@@ -481,6 +481,38 @@ def test_glossary_twin_has_every_english_term():
     assert not missing, f"glossary.zh.md lacks: {missing}"
 
 
+def _glossaries() -> tuple[list, list]:
+    """(English term, link) of the English glossary's entries, and (English, Chinese, link) of the twin's rows."""
+    en = re.findall(r"^\*\*(.+?)\*\*\n:   .*?\]\(([^)\s]+)\)\s*$", (DOCS / "glossary.md").read_text(encoding="utf-8"),
+                    flags=re.M)
+    zh = [[c.strip() for c in line.strip().strip("|").split(" | ")]
+          for line in (DOCS / "glossary.zh.md").read_text(encoding="utf-8").splitlines()
+          if line.startswith("| ") and not line.startswith(("| English", "| ---"))]
+    return en, [(r[0], r[1], re.search(r"\]\(([^)]+)\)", r[3])[1]) for r in zh]
+
+
+def test_both_glossaries_have_the_same_entries_each_pointing_to_a_page_that_explains_it():
+    en, zh = _glossaries()
+    assert len(en) > 30
+    assert [t.lower() for t, _ in en] == [t.lower() for t, _, _ in zh], "the two glossaries list different entries"
+    assert [link for _, link in en] == [link for _, _, link in zh], "an entry points to different pages"
+    problems = []
+    for (term, link), (_, chinese, _) in zip(en, zh):
+        page, _, anchor = link.partition("#")
+        english_text = (DOCS / page).read_text(encoding="utf-8").lower()
+        chinese_text = (DOCS / twin(page)).read_text(encoding="utf-8")
+        # one of the term's names, without notes: "Batch, minibatch" -> batch or minibatch; spaces ignored
+        names = [n.strip().lower().replace(" ", "") for n in re.split(r"[,;/]", re.sub(r"\(.*?\)|\\\(.*?\\\)", "", term))]
+        zh_names = [n.strip().replace(" ", "") for n in re.split(r"[、；，]", re.sub(r"[（(](.*?)[)）]", r"、\1", chinese))]
+        if not any(n and n in english_text.replace(" ", "") for n in names):
+            problems.append(f"{term}: {page} never mentions {names}")
+        if not any(n and n in chinese_text.replace(" ", "") for n in zh_names):
+            problems.append(f"{chinese}: {twin(page)} never mentions {zh_names}")
+        if anchor and f"{{#{anchor}}}" not in chinese_text:
+            problems.append(f"{term}: no section #{anchor} in {twin(page)}")
+    assert not problems, "\n".join(problems)
+
+
 # d2l-zh's term -> synonyms a translator might reach for (and must not: one term, one word)
 GLOSSARY_NOT = {
     "小批量": ["小批次", "迷你批", "微批量"],
@@ -548,11 +580,8 @@ def test_every_navigation_title_is_translated():
 
 
 def _url(page: str) -> str:
-    """Site path of a page: index.md -> '', concepts/graphs.md -> 'concepts/graphs/'."""
-    stem = page[:-3]
-    if stem == "index":
-        return ""
-    return (stem[:-len("index")] if stem.endswith("/index") else stem + "/")
+    """Site path of a page (``use_directory_urls: false``): concepts/graphs.md -> 'concepts/graphs.html'."""
+    return page[:-3] + ".html"
 
 
 def _selector_links(html: str, base: str) -> dict[str, str]:
@@ -571,7 +600,7 @@ def test_every_page_has_a_built_twin_and_the_selector_links_both_ways(site):
     problems = []
     for page in PAGES:
         en, zh = "/" + _url(page), "/zh/" + _url(page)
-        en_html, zh_html = site / en.lstrip("/") / "index.html", site / zh.lstrip("/") / "index.html"
+        en_html, zh_html = site / en.lstrip("/"), site / zh.lstrip("/")
         if not (en_html.is_file() and zh_html.is_file()):
             problems.append(f"{page}: {en} or {zh} not built")
             continue
@@ -602,7 +631,7 @@ def test_both_languages_show_the_same_drawings(site):
     page is the English page's, element for element."""
     problems, compared = [], 0
     for page in PAGES:
-        en, zh = site / _url(page) / "index.html", site / "zh" / _url(page) / "index.html"
+        en, zh = site / _url(page), site / "zh" / _url(page)
         a, b = _drawings(en.read_text(encoding="utf-8")), _drawings(zh.read_text(encoding="utf-8"))
         if len(a) != len(b):
             problems.append(f"{page}: {len(a)} drawings in English, {len(b)} in Chinese")
@@ -615,7 +644,8 @@ def test_both_languages_show_the_same_drawings(site):
 
 
 # the term, and a page it must find (the pages that explain it)
-SEARCHES = {"交叉熵": "zh/derivations/softmax/", "小批量随机梯度下降": "zh/concepts/linear-model/"}
+SEARCHES = {"交叉熵": "zh/derivations/softmax.html", "小批量随机梯度下降": "zh/concepts/linear-model.html",
+            "softmax回归": "zh/walkthroughs/softmax-regression.html", "独热编码": "zh/concepts/classification.html"}
 
 
 def _index_search(index: dict, query: str) -> set[str]:
@@ -644,7 +674,7 @@ def test_chinese_term_is_found_in_the_search_index(site, term, page):
     assert "\u200b" in index["config"]["separator"] or "u200b" in index["config"]["separator"]
     locations = {d["location"].split("#")[0] for d in index["docs"]}
     # one index for both languages (a failed nested build leaves only the last language's)
-    assert "derivations/softmax/" in locations and page in locations
+    assert "derivations/softmax.html" in locations and page in locations
     found = _index_search(index, term)
     assert page in found, f"{term}: found {sorted(found)[:8]}"
     assert not _index_search(index, "不存在的词汇组合喵")  # the emulation can say no
@@ -682,7 +712,7 @@ def test_search_box_finds_chinese_terms(site, zh_server):
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("pageerror", lambda e: errors.append(str(e)))
             for term, expected in SEARCHES.items():
-                page.goto(zh_server + "zh/")                 # a fresh page: one query each
+                page.goto(zh_server + "zh/index.html")       # a fresh page: one query each
                 box = page.locator("input.md-search__input")
                 box.click()
                 js = ("expected => [...document.querySelectorAll('.md-search-result__link')]"

@@ -66,9 +66,36 @@ def test_math_delimiters_become_jupyter_dollars():
 
 def test_page_gets_a_download_link_to_its_notebook():
     class File:
-        src_uri, dest_uri = "walkthroughs/x.md", "walkthroughs/x/index.html"
+        src_uri, dest_uri = "walkthroughs/x.md", "walkthroughs/x.html"   # use_directory_urls: false
     page = type("Page", (), {"file": File})()
     out = hook.on_page_markdown('# X\n\n```python exec="on"\nprint(1)\n```\n', page, {}, None)
-    assert out.startswith("# X") and 'href="../../notebooks/walkthroughs/x.ipynb"' in out
+    assert out.startswith("# X") and 'href="../notebooks/walkthroughs/x.ipynb"' in out
     assert "notebooks/walkthroughs/x.ipynb" in hook._pending
     hook._pending.clear()
+
+
+def test_headings_lose_their_anchor_attributes():
+    nb = hook.page_to_notebook('# T\n\n## 学习率 {#what-learning-rate}\n\ntext\n\n```python exec="on"\nprint(1)\n```\n',
+                               "x.zh.md")
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "## 学习率" in prose and "{#" not in prose
+
+
+def test_outside_a_checkout_the_notebook_says_how_to_install(tmp_path):
+    """Run the set-up cell where minigrad cannot be imported: the error says what to install."""
+    import subprocess
+    import sys
+
+    code = hook.SETUP.replace('get_ipython().run_line_magic("matplotlib", "inline")', "")
+    script = tmp_path / "setup.py"
+    # IPython is not needed for the check: stub the two names the cell imports from it
+    script.write_text("import sys, types\n"
+                      "m = types.ModuleType('IPython'); c = types.ModuleType('IPython.core'); "
+                      "mg = types.ModuleType('IPython.core.magic'); d = types.ModuleType('IPython.display')\n"
+                      "mg.register_cell_magic = lambda f: f; d.HTML = d.Markdown = d.display = None\n"
+                      "sys.modules.update({'IPython': m, 'IPython.core': c, 'IPython.core.magic': mg, "
+                      "'IPython.display': d})\n" + code)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run([sys.executable, "-S", str(script)], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert result.returncode != 0
+    assert "pip install -e" in result.stderr and "Not inside a minigrad checkout" in result.stdout, result.stderr

@@ -40,6 +40,15 @@ for _d in (_here, *_here.parents):
     if (_d / "examples" / "linear_regression.py").is_file() and (_d / "minigrad").is_dir():
         os.chdir(_d)
         break
+else:
+    print("Not inside a minigrad checkout: cells that use examples/ or ../shared/data will not find them.")
+try:
+    import minigrad
+except ModuleNotFoundError:
+    raise ModuleNotFoundError(
+        "minigrad is not installed in this Jupyter kernel. Get a checkout of the minigrad repository, "
+        'run  pip install -e ".[examples]"  in it (see the Install page of the site), and open this '
+        "notebook from that folder.") from None
 
 @register_cell_magic
 def show_output(line, cell):
@@ -130,10 +139,19 @@ def dollars(text: str) -> str:
     return re.sub(r"\\\((.+?)\\\)", lambda m: "$" + m.group(1).strip() + "$", text, flags=re.S)
 
 
+_HEADING_ID = re.compile(r"^(#{1,6}\s.*?)\s*\{#[\w.-]+\}\s*$")
+
+
 def _clean_prose(text: str) -> str:
-    """Prose cells: turn collapsible blocks into headings, math into $ form, keep the rest."""
+    """Prose cells: turn collapsible blocks into headings, math into $ form, drop the pages'
+    ``{#anchor}`` heading attributes (Jupyter would show them as text), keep the rest.
+
+    >>> _clean_prose("## 学习率 {#what-learning-rate}")
+    '## 学习率'
+    """
     out = []
     for line in text.splitlines():
+        line = _HEADING_ID.sub(r"\1", line)
         m = _ADMONITION.match(line.strip())
         if m:
             out.append(f"**{m['title'] or 'Note'}**")
