@@ -280,7 +280,7 @@ def _walk_steps(page) -> list:
 
 @pytest.mark.browser
 def test_play_page_runs_three_programs_offline(browser, play_server, site):
-    page, problems, requests = _open(browser, play_server + "play/")
+    page, problems, requests = _open(browser, play_server + "play.html")
     try:
         time.sleep(0.5)
         assert not any("play-vendor" in u or u.endswith(".zip") for u in requests), "loaded before the click"
@@ -338,7 +338,7 @@ def test_built_site_states_its_sizes(site):
         text = f.read_text(encoding="utf-8", errors="replace")
         assert not any(k in text for k in play.PLACEHOLDERS), f
     total = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1e6
-    for page in ("play/index.html", "install/index.html", "zh/play/index.html", "zh/install/index.html"):
+    for page in ("play.html", "install.html", "zh/play.html", "zh/install.html"):
         text = (site / page).read_text()
         stated = {float(x) for x in re.findall(r"([0-9]+\.[0-9]) MB", text)}
         assert len(stated) == 2 and abs(max(stated) - total) < 0.06, (page, stated, total)
@@ -346,7 +346,7 @@ def test_built_site_states_its_sizes(site):
 
 @pytest.mark.browser
 def test_play_page_from_a_file_says_it_needs_the_server(browser, site):
-    page, problems, requests = _open(browser, (site / "play/index.html").as_uri())
+    page, problems, requests = _open(browser, (site / "play.html").as_uri())
     try:
         assert page.is_visible("#mg-play-file")
         assert "make serve" in page.text_content("#mg-play-file")
@@ -358,7 +358,7 @@ def test_play_page_from_a_file_says_it_needs_the_server(browser, site):
 
 @pytest.mark.browser
 def test_play_page_in_chinese(browser, play_server):
-    page, problems, requests = _open(browser, play_server + "zh/play/", width=390)
+    page, problems, requests = _open(browser, play_server + "zh/play.html", width=390)
     try:
         assert "MB" in page.text_content("#mg-play-status") and "运行" in page.text_content("#mg-play-run")
         assert _run(page, PROGRAMS[0], 0) == "ok", page.text_content("#mg-play-error")

@@ -124,7 +124,7 @@ def node_names(order: list) -> dict:
     names = {}
     for i, node in enumerate(order):
         prefix = "v" if type(node).__name__ == "Value" else "t"
-        if not node.label and _is_constant_use(node) and np.ndim(_array(node.data)) == 0:
+        if not node.label and _is_constant_use(node) and _shape(node.data) == ():
             names[node] = summary(node.data)
         else:
             names[node] = node.label or f"{prefix}{i}"
