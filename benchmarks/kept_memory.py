@@ -6,8 +6,11 @@ mmap threshold is fixed::
 
     MALLOC_MMAP_THRESHOLD_=65536 python benchmarks/kept_memory.py minigrad .
     MALLOC_MMAP_THRESHOLD_=65536 /path/to/torch/python benchmarks/kept_memory.py torch
+
+Each run also records its figure in ``benchmarks/results/kept_memory.json`` (the graphs page
+of the docs reads it), with the engine's version.
 """
-import gc, sys
+import gc, json, os, platform, sys
 import numpy as np
 
 def rss():
@@ -48,4 +51,14 @@ kept = rss()
 del loss
 gc.collect()
 after = rss()
-print(f"{sys.argv[1]}: kept loss holds {(kept - after) / 2**10:.0f} KiB after backward; forward activations: {(N * H * 2 + N * C) * 4 / 2**10:.0f} KiB")
+held, activations = kept - after, (N * H * 2 + N * C) * 4
+print(f"{sys.argv[1]}: kept loss holds {held / 2**10:.0f} KiB after backward; forward activations: {activations / 2**10:.0f} KiB")
+path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "kept_memory.json")
+record = json.load(open(path)) if os.path.exists(path) else {}
+version = torch.__version__ if sys.argv[1] == "torch" else minigrad.__version__
+record[sys.argv[1]] = {"held_bytes": max(held, 0), "activation_bytes": activations, "version": version,
+                       "model": f"MLP {D}-{H}-{C}, batch {N}, float32", "python": platform.python_version()}
+tmp = path + ".tmp"
+with open(tmp, "w") as f:  # whole or not at all
+    json.dump(record, f, indent=1, sort_keys=True)
+os.replace(tmp, path)
