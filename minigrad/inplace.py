@@ -418,7 +418,7 @@ class InPlace:
         --------
         >>> import minigrad
         >>> minigrad.zeros(3).normal_(0, 0.01).shape
-        (3,)
+        minigrad.Size([3])
         """
         return self._write("normal_", lambda a: np.copyto(a, default_generator().normal(mean, std, a.shape),
                                                           casting="unsafe"))
