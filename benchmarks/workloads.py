@@ -270,8 +270,8 @@ def _peer_torch(engines, peers, X, y, batch, lr, state, w0, b0, loss_name, steps
 def book_sgd(no_grad):
     """The book's ``sgd`` (d2l 3.2), for any engine with ``no_grad``, ``-=`` and ``grad.zero_()``.
 
-    The same lines as ``d2l.sgd``: used for PyTorch (d2l itself may not be installed) and
-    for minigrad checkouts that have no ``minigrad.d2l``.
+    The same lines as ``d2l.sgd`` (and ``minigrad.d2l.sgd``), so every engine runs the same
+    code: PyTorch without the d2l package, and any minigrad checkout, baselines included.
 
     Examples
     --------
@@ -289,13 +289,9 @@ def book_sgd(no_grad):
 
 
 def _d2l_sgd(mg):
-    d2l = getattr(mg, "d2l", None)
-    if d2l is None:
-        try:
-            d2l = __import__(f"{mg.__name__}.d2l", fromlist=["sgd"])
-        except ImportError:
-            d2l = None
-    return d2l.sgd if d2l is not None else book_sgd(mg.no_grad)
+    # The book's lines on this engine's own no_grad: minigrad.d2l.sgd is the same code, but a
+    # baseline checkout's d2l module would import the current minigrad, not itself.
+    return book_sgd(mg.no_grad)
 
 
 def w2_linear_regression(impls, quick, peers):
@@ -365,6 +361,59 @@ def w2_linear_regression(impls, quick, peers):
         engines.append(Engine("torch CPU, scratch", lambda: None, skip=NO_TORCH))
     return (f"W2 linear regression 2→1, batch {batch}, one SGD step (scratch: the book's sgd in the step)",
             "step", engines, 3 if quick else 25)
+
+
+def w2_sgd_update(impls, quick, peers):
+    """The book's ``sgd`` alone (d2l 3.2) on W2's two parameters: eight tensor ops outside any
+    graph (``lr * grad``, ``/ batch_size``, ``-=``, ``grad.zero_()``, twice), against the same
+    updates on NumPy arrays. What an op costs when nothing is recorded."""
+    lr, batch = 0.03, 10
+    rng = np.random.default_rng(0)
+    w0, b0 = rng.normal(0, 0.01, (2, 1)).astype(np.float32), np.zeros(1, np.float32)
+    gw, gb = rng.normal(0, 1, (2, 1)).astype(np.float32), rng.normal(0, 1, 1).astype(np.float32)
+    state, steps = {}, 100
+
+    def numpy_setup():
+        state["np"] = [(w0.copy(), gw.copy()), (b0.copy(), gb.copy())]
+
+    def numpy_steps():
+        for _ in range(steps):
+            for param, grad in state["np"]:
+                param -= lr * grad / batch
+                grad.fill(0)
+
+    engines = [Engine("NumPy, the same updates", numpy_steps, units=steps, setup=numpy_setup, limit=True)]
+    for label, mg in impls:
+        def setup(mg=mg, label=label):
+            params = [mg.tensor(w0.copy(), requires_grad=True), mg.tensor(b0.copy(), requires_grad=True)]
+            for p, g in zip(params, (gw, gb)):
+                p.grad = mg.tensor(g.copy())
+            state[label] = params
+
+        def run(label=label, sgd=_d2l_sgd(mg)):
+            params = state[label]
+            for _ in range(steps):
+                sgd(params, lr, batch)
+
+        engines.append(Engine(f"{label}, d2l.sgd", run, units=steps, setup=setup))
+    if peers and has("torch"):
+        import torch
+
+        def torch_setup():
+            params = [torch.tensor(w0.copy(), requires_grad=True), torch.tensor(b0.copy(), requires_grad=True)]
+            for p, g in zip(params, (gw, gb)):
+                p.grad = torch.tensor(g.copy())
+            state["torch"] = params
+
+        def torch_run(sgd=book_sgd(torch.no_grad)):
+            params = state["torch"]
+            for _ in range(steps):
+                sgd(params, lr, batch)
+
+        engines.append(Engine("torch CPU, the book's sgd", torch_run, units=steps, setup=torch_setup))
+    elif peers:
+        engines.append(Engine("torch CPU, the book's sgd", lambda: None, skip=NO_TORCH))
+    return "W2 update alone: the book's sgd on a (2, 1) weight and a (1,) bias", "update", engines, 3 if quick else 25
 
 
 def mnist_rows(quick: bool):
@@ -473,6 +522,7 @@ COMPARISONS = {
     "W1-chain-1e5": _chain(10**5),
     "W1-chain-1e6": _chain(10**6),
     "W2-b10": w2_linear_regression,
+    "W2-sgd": w2_sgd_update,
     "W3-b256": _w3(256),
     "W3-b8192": _w3(8192),
 }
