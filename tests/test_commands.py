@@ -43,6 +43,8 @@ NOT_RUN = {
     ".ci/run": "CI's own entry point: it runs `make test`, whose suite includes this test",
     "make docs": "the strict docs build of both languages (minutes); tests/test_docs.py runs the same build",
     "make serve": "a server that runs until stopped",
+    "HYPOTHESIS_PROFILE=thorough make test": "the whole suite drawing many more examples (long); CI runs the "
+                                             "suite with the default profile",
     "make bench": "the full benchmark (many minutes); tests/test_benchmarks.py runs its quick mode",
     ".venv/bin/pip install torch micrograd": "installs the optional peers (a large download) into the venv",
     ".venv/bin/python examples/softmax_regression.py --dataset mnist --test-split --out out/mnist":
@@ -67,6 +69,8 @@ NOT_RUN = {
 
 def _is_command(span: str) -> bool:
     words = span.split()
+    while words and re.fullmatch(r"[A-Z_][A-Z0-9_]*=\S*", words[0]):  # `NAME=value make test`
+        words = words[1:]
     first = words[0] if words else ""
     if first in PROGRAMS:
         return len(words) > 1  # "`npm`", "`pytest`" in a sentence name a program; with arguments, a command
