@@ -11,19 +11,20 @@ OUT    ?= out
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -qq --upgrade pip
 
 # Re-install when pyproject.toml changes. The demo and the docs get what they use (the
 # examples' and the docs' extras); the tests get everything (`dev`: also pytest, hypothesis,
-# Playwright and Jupyter's kernel), which also satisfies the demo.
+# Playwright and Jupyter's kernel), which also satisfies the demo. pip -qq: errors only
+# (they stop make), not warnings about the machine's own pip set-up, which read as failure.
 $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
 	@echo "Installing minigrad and what the examples and the docs use into $(VENV)/ ..."
-	$(BIN)/python -m pip install -q -e ".[examples,docs]"
+	$(BIN)/python -m pip install -qq -e ".[examples,docs]"
 	@touch $@
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@echo "Installing minigrad and everything the tests use into $(VENV)/ ..."
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -qq -e ".[dev]"
 	@touch $@ $(VENV)/.installed-demo
 
 system-deps:
