@@ -226,3 +226,29 @@ def test_the_legend_shows_only_the_kinds_the_graph_has():
     w = tensor([0.5, -1.0], requires_grad=True)
     drawn = viz.draw((x @ w).sum()).source
     assert "legend_input" in drawn and "legend_constant" not in drawn
+
+
+# ---------------------------------------------------------------------------- what make demo installs
+
+
+def test_make_demo_installs_only_what_the_demo_uses():
+    import tomllib
+
+    make = subprocess.run(["make", "-n", "-B", "demo", "VENV=/nonexistent-venv"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60).stdout
+    installs = [line for line in make.splitlines() if "pip install" in line and "-e" in line]
+    assert installs and all('".[examples,docs]"' in line for line in installs), installs
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+
+    def closure(names):
+        out = set()
+        for name in names:
+            for req in extras[name]:
+                inner = re.fullmatch(r"minigrad\[([\w,]+)\]", req)  # "minigrad[test,docs]": those extras
+                out |= closure(inner[1].split(",")) if inner else {re.split(r"[<>=\[ ;]", req)[0].lower()}
+        return out
+
+    demo = closure(["examples", "docs"])
+    for test_only in ("pytest", "hypothesis", "playwright", "ipykernel", "nbclient", "jupyterlab"):
+        assert test_only not in demo, f"{test_only} is installed by make demo, which never uses it"
+    assert closure(["dev"]) >= demo | {"pytest", "hypothesis", "playwright", "ipykernel"}  # make test: the rest
