@@ -42,8 +42,10 @@ WAITS = {
     "test-install": ("make .venv/.installed", "installing what `make test` adds to the demo's packages"),
     "test": ("make test", "`make test`: the whole suite, after its install"),
 }
-# A log line that would look like failure to a newcomer.
-TROUBLE = re.compile(r"warning|traceback|error|deprecat", re.I)
+# A log line that would look like failure to a newcomer: Python's warnings and errors, pip's
+# and mkdocs' WARNING/ERROR, make's "warning:", a traceback, setuptools' "!!" banners. (Not
+# the word "error" in a sentence, as the examples' "error |w - w_true|", nor NAME_WARNING=1.)
+TROUBLE = re.compile(r"\w*Warning\b|(?<![\w])(WARNING|ERROR)\b|\bwarning:|Traceback|\w+Error\b:|^\s*!!\s*$")
 
 
 def du_mb(path: Path) -> float | None:
@@ -65,7 +67,7 @@ def trouble_lines(log: str) -> list:
 
     Examples
     --------
-    >>> trouble_lines("wrote out/a.svg\\nRuntimeWarning: divide by zero\\nDone.")
+    >>> trouble_lines("wrote out/a.svg\\nRuntimeWarning: divide by zero\\nerror |w - w_true| = 0.001\\nDone.")
     ['RuntimeWarning: divide by zero']
     """
     return [line for line in log.splitlines() if TROUBLE.search(line)]
@@ -83,7 +85,7 @@ def run_wait(wait: str, clone: Path, env: dict) -> dict:
     result = {"id": wait, "what": WAITS[wait][1], "command": command, "seconds": round(seconds, 1),
               "status": proc.returncode, "venv_mb": du_mb(clone / ".venv"), "load_before": round(load, 2),
               "load_after": round(os.getloadavg()[0], 2), "log_lines": len(log.splitlines()),
-              "trouble": bad[:20], "log_tail": log.splitlines()[-6:]}
+              "trouble_count": len(bad), "trouble": bad[:20], "log_tail": log.splitlines()[-6:]}
     print(f"{wait}: {command}: {seconds:.0f} s, status {proc.returncode}, venv {result['venv_mb']} MB, "
           f"{len(bad)} trouble line(s)", flush=True)
     return result
