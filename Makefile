@@ -11,12 +11,21 @@ OUT    ?= out
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -qq --upgrade pip
 
-# Re-install when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[dev]"
+# Re-install when pyproject.toml changes. The demo and the docs get what they use (the
+# examples' and the docs' extras); the tests get everything (`dev`: also pytest, hypothesis,
+# Playwright and Jupyter's kernel), which also satisfies the demo. pip -qq: errors only
+# (they stop make), not warnings about the machine's own pip set-up, which read as failure.
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	@echo "Installing minigrad and what the examples and the docs use into $(VENV)/ ..."
+	$(BIN)/python -m pip install -qq -e ".[examples,docs]"
 	@touch $@
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "Installing minigrad and everything the tests use into $(VENV)/ ..."
+	$(BIN)/python -m pip install -qq -e ".[dev]"
+	@touch $@ $(VENV)/.installed-demo
 
 system-deps:
 	@sh scripts/system-deps.sh $(SYSDEPS_FLAGS)
@@ -26,17 +35,19 @@ docs-assets:
 	@sh scripts/fetch-katex.sh && sh scripts/fetch-play.sh
 
 # The main job: the examples on embedded data, rendered graphs, the docs site.
-demo: system-deps $(VENV)/.installed
+demo: system-deps $(VENV)/.installed-demo
 	$(BIN)/python examples/linear_regression.py --out $(OUT)
 	$(BIN)/python examples/softmax_regression.py --out $(OUT)
 	$(BIN)/python examples/scalar_mlp.py --out $(OUT)
 	$(BIN)/minigrad graph --all --format svg --out $(OUT)/graphs
 	$(MAKE) --no-print-directory docs
 	@echo
-	@echo "Done. Outputs in $(OUT)/. The docs site is in site/: open site/index.html, or run 'make serve'."
+	@echo "Done. Outputs in $(OUT)/ (figures of the three examples, and graphs/: each demo's graph and"
+	@echo "its backprop trace). The docs site is in site/: open site/index.html, or run 'make serve'."
 
-docs: docs-assets $(VENV)/.installed
+docs: docs-assets $(VENV)/.installed-demo
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	@echo "The site is in site/ (English; Chinese in site/zh/): open site/index.html."
 
 serve: docs
 	$(BIN)/mkdocs serve
@@ -47,7 +58,7 @@ test: SYSDEPS_FLAGS = --browser
 test: system-deps docs-assets $(VENV)/.installed
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-demo
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -18,6 +18,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 import minigrad
+from minigrad.cli import HelpFormatter  # --help shows real defaults, never "(default: None)"
 from minigrad import nn, optim
 from minigrad.data import DataLoader, synthetic_data
 from minigrad.plot import TrainingCurves
@@ -106,7 +107,7 @@ def closed_form(X, y):
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                                formatter_class=HelpFormatter)
     p.add_argument("--flavour", choices=["scratch", "concise", "both"], default="both")
     p.add_argument("--num-examples", type=int, default=1000)
     p.add_argument("--batch-size", type=int, default=10)

@@ -17,6 +17,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from minigrad import Value
+from minigrad.cli import HelpFormatter  # --help shows real defaults, never "(default: None)"
 
 
 def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0):
@@ -87,7 +88,7 @@ def train(X, y, steps=100, seed=0, echo=print):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                                formatter_class=HelpFormatter)
     p.add_argument("--steps", type=int, default=100)
     p.add_argument("--points", type=int, default=100)
     p.add_argument("--seed", type=int, default=0)

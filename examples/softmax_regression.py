@@ -8,7 +8,8 @@ the train loss, train accuracy, test accuracy and Qmean; saves the curves, predi
 grid, misclassified images, confusion matrix and the weights as images.
 
     python examples/softmax_regression.py
-    python examples/softmax_regression.py --dataset mnist --data-dir ../shared/data --test-split
+    python examples/softmax_regression.py --dataset mnist --test-split   # downloads MNIST once
+    python examples/softmax_regression.py --dataset mnist --data-dir DIR  # DIR holds the IDX files
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 import minigrad
+from minigrad.cli import HelpFormatter  # --help shows real defaults, never "(default: None)"
 from minigrad import nn, optim
 from minigrad.data import DataLoader
 from minigrad.metrics import accuracy, confusion_matrix, qmean
@@ -152,7 +154,7 @@ def save_figures(out: Path, prefix: str, res: Result, data, names):
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                                formatter_class=HelpFormatter)
     p.add_argument("--flavour", choices=["scratch", "concise", "both"], default="both")
     p.add_argument("--dataset", choices=["digits", "mnist", "fashion-mnist"], default="digits")
     p.add_argument("--data-dir", type=Path, default=None, help="folder with the IDX files")
@@ -175,7 +177,10 @@ def main(argv=None) -> dict:
     small = args.dataset == "digits"
     args.batch_size = args.batch_size or (32 if small else 256)
     args.lr = args.lr or (0.5 if small else 0.1)
-    data_train, data_test, names = load(args.dataset, args.data_dir, args.test_split, args.seed)
+    try:
+        data_train, data_test, names = load(args.dataset, args.data_dir, args.test_split, args.seed)
+    except minigrad.datasets.DatasetError as err:  # a missing data file: which one and how to get it, no traceback
+        raise SystemExit(f"softmax_regression.py: {err}") from None
     if args.quick:
         args.epochs = 2
         data_train = (data_train[0][:1000], data_train[1][:1000])

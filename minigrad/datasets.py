@@ -149,6 +149,7 @@ def _download(name: str, filename: str, dest_dir: Path) -> Path:
     """Fetch ``filename`` from the mirrors into ``dest_dir``, verified, written atomically."""
     from tqdm.auto import tqdm  # optional dependency, needed only to download
 
+    made = [d for d in (dest_dir, *dest_dir.parents) if not d.exists()]  # removed again if nothing comes
     dest_dir.mkdir(parents=True, exist_ok=True)
     errors = []
     for mirror in _SOURCES[name]["mirrors"]:
@@ -168,18 +169,29 @@ def _download(name: str, filename: str, dest_dir: Path) -> Path:
             os.replace(tmp, final)  # atomic: the file is either absent or complete
             return final
         except Exception as err:  # noqa: BLE001  (try the next mirror, report all)
-            errors.append(f"{mirror}: {err}")
+            reason = getattr(err, "reason", None) or err  # URLError: the reason, not its wrapper
+            errors.append(f"{mirror}{filename}: {reason}")
         finally:
             if os.path.exists(tmp):
                 os.remove(tmp)
-    raise DatasetError(f"could not download {filename}: " + "; ".join(errors))
+    for d in made:  # innermost first: a failed download leaves no empty cache folders behind
+        try:
+            d.rmdir()
+        except OSError:  # not empty (another process wrote there meanwhile): keep it
+            break
+    raise DatasetError(f"could not download {filename} (" + "; ".join(errors) + ")")
 
 
-def _load_idx_pair(name: str, split: str, root, download: bool):
+def _load_idx_pair(name: str, split: str, root, download: bool, first=()):
+    """Find (or download), read and check one split's images and labels.
+
+    ``first``: directories searched before the usual ones (torchvision's layout), file by file,
+    so a folder holding only the images still names the labels file as the one missing.
+    """
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     prefix = "train" if split == "train" else "t10k"
-    dirs = _search_dirs(name, root)
+    dirs = [Path(d) for d in first] + _search_dirs(name, root)
     paths = []
     for filename in (f"{prefix}-images-idx3-ubyte.gz", f"{prefix}-labels-idx1-ubyte.gz"):
         path = _find(filename, dirs)
@@ -209,9 +221,11 @@ def _load_idx_pair(name: str, split: str, root, download: bool):
 
 
 def _where_to_put(filename: str, dirs: list) -> str:
-    places = "\n".join(f"  - {d}" for d in dirs)
-    return (f"Put {filename} (gzipped or not) in one of these directories, or pass root=..., "
-            f"or set MINIGRAD_DATA:\n{places}")
+    name = Path(dirs[-1]).name  # the cache folder is named after the data set
+    source = f" (from {_SOURCES[name]['mirrors'][0]}{filename})" if name in _SOURCES else ""
+    places = "\n".join(f"  - {d}" for d in dict.fromkeys(dirs))
+    return (f"Put {filename}{source}, gzipped or not, in one of these folders, or point to its folder "
+            f"with root=... (--data-dir) or $MINIGRAD_DATA:\n{places}")
 
 
 def load_mnist(root=None, split: str = "train", download: bool = True):

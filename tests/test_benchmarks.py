@@ -102,3 +102,19 @@ def test_the_floor_engine_takes_the_same_steps_as_minigrad():
     flat = [[p.data for layer in m for ws, b in layer for p in (*ws, b)] for m in (bare, full)]
     assert flat[0] == flat[1]
 
+
+
+def test_the_waits_runner_refuses_an_unknown_wait_by_name(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "benchmarks.waits", "--only", "demo,lunch", "--out",
+                             str(tmp_path / "w.json")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "unknown waits ['demo', 'lunch']" in result.stderr
+    assert not (tmp_path / "w.json").exists()
+
+
+def test_the_waits_log_check_finds_what_looks_like_trouble():
+    from benchmarks.waits import trouble_lines
+
+    log = ("wrote out/loss.svg\n/x/tensor_ops.py:177: RuntimeWarning: divide by zero encountered in log\n"
+           "Traceback (most recent call last):\nDone. Outputs in out/.\n")
+    assert trouble_lines(log) == ["/x/tensor_ops.py:177: RuntimeWarning: divide by zero encountered in log",
+                                  "Traceback (most recent call last):"]

@@ -222,8 +222,38 @@ def test_checksum_mismatch_and_interrupted_download_leave_no_file(tmp_path, monk
     fake_mirror(monkeypatch, files, fail_after=150)
     with pytest.raises(DatasetError, match="connection dropped"):
         load_mnist(split="test")
-    cache = tmp_path / "cache" / "minigrad" / "mnist"
-    assert list(cache.iterdir()) == []  # neither a partial nor an unverified file
+    # neither a partial nor an unverified file, nor the empty folders made to hold one
+    assert not (tmp_path / "cache").exists()
+
+
+def test_an_offline_download_fails_in_a_few_lines_naming_the_file_and_leaves_no_folders(tmp_path, monkeypatch):
+    import urllib.error
+
+    def offline(url, timeout=None):
+        raise urllib.error.URLError(OSError(-2, "Name or service not known"))
+
+    monkeypatch.setattr(datasets.urllib.request, "urlopen", offline)
+    (tmp_path / "cache").mkdir()  # the user's own cache folder: kept
+    with pytest.raises(DatasetError) as info:
+        load_mnist(tmp_path / "mine", split="test")
+    message = str(info.value)
+    assert message.startswith("could not download t10k-images-idx3-ubyte.gz")
+    assert "Name or service not known" in message and "URLError" not in message
+    assert "https://ossci-datasets.s3.amazonaws.com/mnist/t10k-images-idx3-ubyte.gz" in message  # how to get it
+    assert str(tmp_path / "mine") in message and len(message.splitlines()) <= 6
+    assert list((tmp_path / "cache").iterdir()) == []  # no minigrad/mnist left behind
+
+
+def test_fashion_mnist_with_its_labels_file_missing_names_the_labels_file(tmp_path):
+    from minigrad.vision.datasets import FashionMNIST, write_idx_pair
+
+    images, _ = write_idx_pair(tmp_path, "FashionMNIST", train=False, n=3)
+    (images.parent / "t10k-labels-idx1-ubyte.gz").unlink()
+    with pytest.raises(DatasetError) as info:
+        FashionMNIST(tmp_path, train=False)
+    first = str(info.value).splitlines()[0]
+    assert first == "t10k-labels-idx1-ubyte.gz not found." and str(images.parent) in str(info.value)
+    assert "download=True" in str(info.value)
 
 
 @pytest.mark.skipif(not (SHARED / "mnist").is_dir(), reason="../shared/data/mnist is not present")

@@ -119,3 +119,46 @@ def test_scalar_and_tensor_engines_train_the_same_softmax_regression():
 
     np.testing.assert_allclose([[w.data for w in row] for row in Ws], W.detach().numpy(), rtol=1e-10)
     np.testing.assert_allclose([v.data for v in bs], b.detach().numpy(), rtol=1e-10, atol=1e-14)
+
+
+def test_the_d2l_runner_says_which_data_labels_digits_as_digits_and_writes_figures(tmp_path, capsys, monkeypatch):
+    sys.path.insert(0, str(ROOT / "examples" / "d2l"))
+    import runner
+
+    monkeypatch.chdir(tmp_path)
+    runner.main(["3.5", "--data", "digits", "--out", str(tmp_path / "figs")])
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == runner.DATA_LINES["digits"] and "digits" in out.splitlines()[0]
+    written = sorted((tmp_path / "figs").glob("*.png"))
+    assert written and all(p.read_bytes()[:4] == b"\x89PNG" for p in written)
+    assert all(f"wrote {p}" in out for p in written)
+    titles = [line for line in out.splitlines() if "titles" in line]
+    assert titles and not any(name in line for line in titles for name in minigrad.datasets.FASHION_CLASSES)
+
+
+def test_retitling_puts_the_class_number_for_each_fashion_name_and_leaves_other_text():
+    from matplotlib import pyplot as plt
+
+    sys.path.insert(0, str(ROOT / "examples" / "d2l"))
+    import runner
+
+    fig, axes = plt.subplots(1, 3)
+    for ax, title in zip(axes, ["ankle boot\nT-shirt/top", "shirt", "epoch 3"]):
+        ax.set_title(title)
+    assert runner.retitle_with_numbers([fig]) == 2
+    assert [ax.get_title() for ax in axes] == ["9\n0", "6", "epoch 3"]
+    plt.close(fig)
+
+
+def test_a_missing_data_set_is_one_clear_message_not_a_traceback(tmp_path, monkeypatch):
+    import subprocess
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("MINIGRAD_DATA", raising=False)
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "softmax_regression.py"), "--dataset", "mnist",
+                             "--data-dir", str(tmp_path / "none")], capture_output=True, text=True, timeout=300,
+                            env={**__import__("os").environ, "PYTHONPATH": str(ROOT),
+                                 "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "train-images-idx3-ubyte.gz" in result.stderr and str(tmp_path / "none") in result.stderr
+    assert len(result.stderr.splitlines()) <= 8 and not (tmp_path / "cache").exists()

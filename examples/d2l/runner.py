@@ -10,10 +10,16 @@ be the real Fashion-MNIST, or a stand-in with the same format:
   last 2,000 for testing);
 - ``synthetic``: random images whose class shows as a bright band (the tests).
 
+The first line printed says which data the script ran on. On a stand-in the figures'
+titles show the digits' own labels ("3"), not the Fashion-MNIST class names the script
+asks for ("dress"), which would be wrong for a picture of a 3.
+
 Examples
 --------
-``python examples/d2l/runner.py softmax_regression_concise --data mnist
---mnist-dir ../shared/data/mnist`` prints the script's output and its final figures.
+``python examples/d2l/runner.py 3.6 --out figures`` trains on the digits and writes its
+figures to ``figures/``; ``python examples/d2l/runner.py 3.7 --data mnist --mnist-dir
+DIR`` runs on an MNIST test set found in ``DIR`` (else in ``$MINIGRAD_DATA``, the cache,
+or downloaded).
 """
 
 from __future__ import annotations
@@ -101,7 +107,7 @@ def mnist_as_fashion(root, mnist_dir, n_train: int = 8000) -> None:
     """A local MNIST test set split in two (first ``n_train`` / the rest), as Fashion-MNIST."""
     from minigrad.datasets import load_mnist
 
-    X, y = load_mnist(mnist_dir, split="test", download=False)
+    X, y = load_mnist(mnist_dir, split="test", download=mnist_dir is None)  # a folder given must hold it
     X = np.rint(X * 255).astype(np.uint8)
     write_split(root, X[:n_train], y[:n_train], True)
     write_split(root, X[n_train:], y[n_train:], False)
@@ -113,6 +119,43 @@ def synthetic_as_fashion(root, n_train: int = 1200, n_test: int = 300) -> None:
 
     write_idx_pair(root, "FashionMNIST", train=True, n=n_train, seed=1)
     write_idx_pair(root, "FashionMNIST", train=False, n=n_test, seed=2)
+
+
+DATA_LINES = {
+    "digits": "data: scikit-learn's bundled 8x8 digits (1,797 images, resized to 28x28) stand in for "
+              "Fashion-MNIST; figure titles show the digits",
+    "mnist": "data: an MNIST test set (handwritten digits) stands in for Fashion-MNIST; figure titles show "
+             "the digits",
+    "synthetic": "data: random images with a class-dependent bright band stand in for Fashion-MNIST; figure "
+                 "titles show the class numbers",
+    "real": "data: Fashion-MNIST from ../data (torchvision's layout), or from minigrad's cache",
+}
+
+
+def _class_numbers() -> dict:
+    """Every spelling of a Fashion-MNIST class name the scripts use, to its class number."""
+    from minigrad.datasets import FASHION_CLASSES
+    from minigrad.vision.datasets import FashionMNIST
+
+    return {name.lower(): str(i) for names in (FASHION_CLASSES, FashionMNIST.classes)
+            for i, name in enumerate(names)}
+
+
+def retitle_with_numbers(figures) -> int:
+    """Replace Fashion-MNIST class names in the figures' titles by the class numbers.
+
+    For stand-in data (digits, MNIST) the number is the true label; a title part that is
+    not a class name is left as it is. Returns how many titles changed.
+    """
+    numbers, changed = _class_numbers(), 0
+    for fig in figures:
+        for ax in fig.axes:
+            title = ax.get_title()
+            new = "\n".join(numbers.get(part.strip().lower(), part) for part in title.split("\n"))
+            if new != title:
+                ax.set_title(new)
+                changed += 1
+    return changed
 
 
 def run(name: str, work, source: str | None = None) -> dict:
@@ -149,27 +192,48 @@ def run(name: str, work, source: str | None = None) -> dict:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    from minigrad.cli import HelpFormatter
+    from minigrad.datasets import DatasetError
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=HelpFormatter)
     parser.add_argument("script", help="section (3.2, 3.3, 3.5, 3.6, 3.7) or script name")
     parser.add_argument("--data", choices=["digits", "mnist", "synthetic", "real"], default="digits",
                         help="what stands in for Fashion-MNIST ('real': use ../data as it is)")
-    parser.add_argument("--mnist-dir", default="../shared/data/mnist")
+    parser.add_argument("--mnist-dir", default=None,
+                        help="folder of the MNIST test set for --data mnist (else $MINIGRAD_DATA, the cache, "
+                             "or a download)")
     parser.add_argument("--torch", action="store_true", help="run the PyTorch version (import block switched)")
+    parser.add_argument("--out", type=Path, default=None, help="folder to write the script's figures to (PNG)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp) / "work" if args.data != "real" else Path.cwd()
-        data_root = work.parent / "data"
-        if args.data == "digits":
-            digits_as_fashion(data_root)
-        elif args.data == "mnist":
-            mnist_as_fashion(data_root, args.mnist_dir)
-        elif args.data == "synthetic":
-            synthetic_as_fashion(data_root)
-        result = run(args.script, work, torch_version(args.script) if args.torch else None)
+    print(DATA_LINES[args.data], flush=True)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp) / "work" if args.data != "real" else Path.cwd()
+            data_root = work.parent / "data"
+            if args.data == "digits":
+                digits_as_fashion(data_root)
+            elif args.data == "mnist":
+                mnist_as_fashion(data_root, args.mnist_dir)
+            elif args.data == "synthetic":
+                synthetic_as_fashion(data_root)
+            result = run(args.script, work, torch_version(args.script) if args.torch else None)
+    except DatasetError as err:  # a missing or broken data file: say which and how to get it, no traceback
+        raise SystemExit(f"runner: {err}") from None
     sys.stdout.write(result["_stdout"])
-    for fig in result["_figures"]:
-        titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-        print(f"figure: {len(fig.axes)} axes" + (f", titles {titles}" if titles else ""))
+    if args.data != "real":
+        retitle_with_numbers(result["_figures"])
+    stem = SCRIPTS.get(args.script, Path(args.script).stem).replace(".", "_")
+    for i, fig in enumerate(result["_figures"], 1):
+        titles = [ax.get_title().replace("\n", " / ") for ax in fig.axes if ax.get_title()]
+        line = f"figure {i}: {len(fig.axes)} axes" + (f", titles {titles}" if titles else "")
+        if args.out is not None:
+            args.out.mkdir(parents=True, exist_ok=True)
+            path = args.out / f"{stem}_figure{i}.png"
+            fig.savefig(path, dpi=100, bbox_inches="tight")
+            line += f"; wrote {path}"
+        print(line)
+    if not result["_figures"]:
+        print("no figures")
 
 
 if __name__ == "__main__":

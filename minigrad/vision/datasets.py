@@ -107,19 +107,15 @@ class MNIST(_DatasetBase):
 
     def _load(self, download: bool):
         split = "train" if self.train else "test"
-        prefix = "train" if self.train else "t10k"
-        names = [f"{prefix}-images-idx3-ubyte.gz", f"{prefix}-labels-idx1-ubyte.gz"]
         raw = _raw_dir(self.root, self._folder)
-        root = self.root
-        if raw is not None and all(_datasets._find(n, [raw]) for n in names):
-            root = raw  # torchvision's layout wins, so an existing ../data is reused
         try:
-            return _datasets._load_idx_pair(self._key, split, root, download)
+            # torchvision's layout first, file by file, so an existing ../data is reused and a
+            # folder missing only its labels file names that file
+            return _datasets._load_idx_pair(self._key, split, self.root, download, first=[raw] if raw else ())
         except _datasets.DatasetError as err:
-            if raw is None or root == raw:
+            if download or "not found" not in str(err):
                 raise
-            raise _datasets.DatasetError(f"{err}\n  - or in torchvision's layout: {raw}"
-                                         + ("" if download else "\n(or pass download=True)")) from None
+            raise _datasets.DatasetError(f"{err}\n(or pass download=True)") from None
 
     @property
     def data(self):

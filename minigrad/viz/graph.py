@@ -372,12 +372,15 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
     if legend:
         with dot.subgraph(name="cluster_legend", graph_attr={"label": "legend", "fontsize": "10",
                                                              "style": "dotted"}) as lg:
-            for kind in ("parameter", "input", "constant", "output"):
+            # only the kinds this graph has: a key for a kind not drawn would only puzzle
+            present = {kind_of(node, root) for node in shown}
+            keys = [k for k in ("parameter", "input", "constant", "output") if k in present]
+            for kind in keys:
                 shape, style = STYLES[kind]
                 lg.node(f"legend_{kind}", label=kind, shape=shape, style=style, fontsize="9",
                         fillcolor=COLOURS[kind], **({"penwidth": "2.5"} if kind == "output" else {}))
             if rankdir == "LR":  # one row, not a tall column: invisible edges put each key one rank on
-                for a, b in (("parameter", "input"), ("input", "constant"), ("constant", "output")):
+                for a, b in zip(keys, keys[1:]):
                     lg.edge(f"legend_{a}", f"legend_{b}", style="invis")
     return dot
 
