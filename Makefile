@@ -30,7 +30,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 system-deps:
 	@sh scripts/system-deps.sh $(SYSDEPS_FLAGS)
 
-# KaTeX for the docs' math, from the npm registry (not committed).
+# From the npm registry (not committed): KaTeX for the docs' math, Pyodide and Viz.js for the Play page.
 docs-assets:
 	@sh scripts/fetch-katex.sh && sh scripts/fetch-play.sh
 
