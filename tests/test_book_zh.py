@@ -28,14 +28,7 @@ def work(tmp_path_factory):
     return base / "work"
 
 
-@pytest.fixture(autouse=True)
-def _offline(monkeypatch, tmp_path):
-    monkeypatch.delenv("MINIGRAD_DATA", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-
-    def fail(*args, **kwargs):
-        raise AssertionError("the tests must not download")
-    monkeypatch.setattr("minigrad.datasets._download", fail)
+pytestmark = pytest.mark.usefixtures("offline_data")  # (tests/conftest.py)
 
 
 def np_(t):

@@ -64,6 +64,7 @@ NOT_RUN = {
     "sudo apt-get install graphviz": "a system install (`make test` installs Graphviz as root)",
     "conda install -c conda-forge graphviz": "conda, not used here",
     "mkdocs serve": "a server that runs until stopped",
+    "python -m http.server -d site": "a server that runs until stopped",
 }
 
 

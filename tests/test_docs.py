@@ -17,24 +17,17 @@ Set ``MINIGRAD_DOCS_SITE=/path/to/built/site`` to check a site you already built
 edit-and-look loop); without it the site is built here, strictly.
 """
 
-import functools
-import http.server
-import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
+from conftest import serving
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 WIDTHS = (1280, 390)
 MIN_LABEL_PX = 10.0
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-# `site` (the built site, once per session) is a fixture in tests/conftest.py
+# `site` (the built site, once per session) and `browser` are fixtures in tests/conftest.py
 
 
 def discover_pages(site: Path) -> list:
@@ -57,29 +50,10 @@ def test_mkdocs_build_strict(site):
 
 @pytest.fixture(scope="session")
 def server(site):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serving(site) as url:
+        yield url
 
 
-@pytest.fixture(scope="module")  # closed before other modules start their own Playwright
-def browser():
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed (make test installs Debian's chromium)")
-        pytest.skip("Chromium is not installed; 'make test' installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 # What a reader would see, measured in the page after layout. Returns a list of problems

@@ -33,17 +33,14 @@ display strings translated before (captions; recorded in ``tests/i18n_strings.js
 from __future__ import annotations
 
 import functools
-import http.server
 import json
-import os
 import re
-import shutil
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -680,29 +677,17 @@ def test_chinese_term_is_found_in_the_search_index(site, term, page):
     assert not _index_search(index, "不存在的词汇组合喵")  # the emulation can say no
 
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @pytest.fixture(scope="module")
 def zh_server(site):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serving(site) as url:
+        yield url
 
 
 @pytest.mark.browser
 def test_search_box_finds_chinese_terms(site, zh_server):
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed (make test installs Debian's chromium)")
-        pytest.skip("Chromium is not installed; 'make test' installs it")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     errors = []

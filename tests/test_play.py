@@ -8,19 +8,16 @@ served from 127.0.0.1, runs three programs (one with an error) with no request l
 Set ``MINIGRAD_DOCS_SITE`` to a built site to skip the build (see tests/conftest.py).
 """
 
-import functools
-import http.server
 import json
 import math
 import os
-import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
+from conftest import serving
 
 from minigrad import Value
 
@@ -28,9 +25,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "docs/hooks"))
 import minigrad_play  # noqa: E402
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 NO_NUMPY = r"""
 import sys
@@ -201,31 +195,10 @@ def play_server(site):
     if not (site / "assets/play-vendor/pyodide/pyodide.asm.wasm").exists():
         pytest.fail("Pyodide is missing from the built site: run 'sh scripts/fetch-play.sh' (make test does)")
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                          ".mjs": "text/javascript", ".wasm": "application/wasm"}
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serving(site) as url:
+        yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed (make test installs Debian's chromium)")
-        pytest.skip("Chromium is not installed; 'make test' installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser, url, width=1280):

@@ -28,7 +28,7 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from test_docs import CHROMIUM_ARGS, Tab, browser, discover_pages  # noqa: F401  (browser: a fixture)
+from test_docs import Tab, discover_pages
 
 
 class _Page(HTMLParser):
