@@ -54,6 +54,7 @@ _SYMBOLS = {
     "nabla": "∇", "circ": "∘", "#": "#", "{": "{", "}": "}", "%": "%", "&": "&", "_": "_",
     "quad": "\0", "qquad": "\0", ",": " ", ";": " ", ":": " ", "!": "", " ": " ",
     "textstyle": "", "displaystyle": "", "left": "", "right": "", "big": "", "Big": "",
+    "lVert": "‖", "rVert": "‖", "Vert": "‖", "lvert": "|", "rvert": "|", "vert": "|",
 }
 _GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
           "sigma tau upsilon phi chi psi omega").split()
