@@ -24,7 +24,6 @@ import numpy as np
 
 from . import tensor_ops  # noqa: F401  (registers the tensor primitives)
 from .autograd import Node, freed, _State, backward as _backward_roots, check_finite, next_seq
-from .random import default_generator
 from .registry import REGISTRY
 from .tensor_ops import ShapeError, call, sum_to_shape, view_of
 from .inplace import InPlace, _index
@@ -304,10 +303,6 @@ class Tensor(InPlace, Conveniences, Node):
             if p._seq >= seq:  # rebased by an in-place op since (or by this one): its earlier self
                 return tuple(_as_of(p, seq) for p in inputs)
         return inputs
-
-    @_parents.setter
-    def _parents(self, value) -> None:
-        self._inputs = value
 
     def _hidden(self) -> "Tensor":
         """A new node holding this tensor's current identity (history, number, memory, counter).

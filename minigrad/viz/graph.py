@@ -65,18 +65,6 @@ def _seed(root):
     return np.ones(data.shape, dtype=data.dtype)
 
 
-def _check_intact(root, what: str) -> None:
-    """Refuse to draw an output whose graph ``backward()`` released: it would show one lone box.
-
-    (A core that frees only the saved values and keeps the parents can still be drawn.)
-    """
-    if isinstance(root._op, Freed) and not root._parents:
-        raise RuntimeError(
-            f"{what}: backward() freed this output's graph (it lets go of parents and saved values, as "
-            "PyTorch does, to release memory). Draw before backward(), or call backward(retain_graph=True) "
-            "to keep the graph for drawing")
-
-
 def _stretched(spec, out_shape: tuple, in_shape: tuple, shapes: list) -> tuple:
     """Axes along which an operand was broadcast to the op's output, () if it was not."""
     if spec is None or in_shape == out_shape:
@@ -290,7 +278,6 @@ def draw(root, *, show_data: bool = True, show_grad="auto", rankdir: str = "auto
 
     if rankdir not in ("auto", "LR", "TB"):
         raise ValueError(f"draw: rankdir must be 'auto', 'LR' or 'TB', got {rankdir!r}")
-    _check_intact(root, "draw")
     order = toposort(root)
     if rankdir == "auto":
         rankdir = "TB" if _depth(order) > AUTO_TB_DEPTH else "LR"
@@ -633,7 +620,6 @@ def to_text(root, show_grad=True, grads: dict | None = None) -> str:
         ├── x   [parameter]   data 0.5   grad 0.94
         └── x   (shown above)
     """
-    _check_intact(root, "to_text")
     order = toposort(root)
     names = node_names(order)
     lines, seen = [], set()
