@@ -318,6 +318,22 @@ def w2_linear_regression(impls, quick, peers):
             b -= lr * err.sum(0) / batch
 
     engines = [Engine("NumPy, hand-written", numpy_epoch, units=steps, setup=reset, limit=True)]
+    from .bare_tensor import BareTensor, no_grad as bare_no_grad
+
+    def bare_setup():
+        reset()
+        state["bare"] = (BareTensor(w0.T.copy(), requires_grad=True), BareTensor(b0.copy(), requires_grad=True))
+
+    def bare_epoch(sgd=book_sgd(bare_no_grad)):  # the same loop as scratch_epoch below
+        w, b = state["bare"]
+        order = state["order"]
+        for s in range(0, n, batch):
+            idx = order[s:s + batch]
+            loss = ((BareTensor(X[idx]) @ w + b - BareTensor(y[idx])) ** 2 / 2).sum()
+            loss.backward()
+            sgd([w, b], lr, batch)
+
+    engines.append(Engine("bare tensor engine (floor), scratch", bare_epoch, units=steps, setup=bare_setup))
     for label, mg in impls:
         wrap = _as_tensor(mg)
 
@@ -493,6 +509,12 @@ def _w3(batch):
                 b -= lr * p.sum(axis=0)
 
         engines = [Engine("NumPy, hand-written", numpy_epoch, units=steps, setup=reset, limit=True)]
+        from .bare_tensor import BareTensor, no_grad as bare_no_grad
+
+        setup, epoch = _softmax_scratch(None, BareTensor, lambda a, requires_grad: BareTensor(a, requires_grad),
+                                        book_sgd(bare_no_grad), X, y, batch, lr, state, w0, b0, "bare")
+        engines.append(Engine("bare tensor engine (floor), scratch", epoch, units=steps,
+                              setup=lambda setup=setup: (reset(), setup())))
         for label, mg in impls:
             setup, epoch = _sgd_concise(mg, X, y, batch, lr, state, w0, b0, "CrossEntropyLoss")
             engines.append(Engine(f"{label}, concise", epoch, units=steps,

@@ -274,16 +274,13 @@ class Freed:
         return f"<freed {self.spec.name}>"
 
 
-_FREED: dict = {}  # id(OpSpec) -> its Freed (OpSpecs live as long as the registry)
-
-
 def freed(spec) -> Freed:
     """The :class:`Freed` marker of op ``spec`` (``spec`` itself if it is one already)."""
     if type(spec) is Freed:
         return spec
-    marker = _FREED.get(id(spec))
+    marker = spec.freed  # made once per op and kept on it: freeing a node costs no new object
     if marker is None:
-        marker = _FREED[id(spec)] = Freed(spec)
+        marker = spec.freed = Freed(spec)
     return marker
 
 

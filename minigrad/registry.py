@@ -112,6 +112,9 @@ class OpSpec:
         Backward checks the version of exactly these values (PyTorch's saved tensors):
         an in-place edit of something no running VJP reads is allowed. None: every VJP
         reads every input and the output (the safe default for a custom op).
+    checks : tuple
+        ``reads`` as backward uses it: for each bit mask of the inputs that want a
+        gradient (bit i: input i), the positions whose versions to check.
 
     Examples
     --------
@@ -130,6 +133,10 @@ class OpSpec:
     floats: bool = False
     saves: bool = False
     reads: Optional[tuple] = None
+    checks: tuple = ()
+
+    def __post_init__(self):
+        self.freed = None  # its Freed marker once a backward pass frees a node (autograd.freed)
 
     @property
     def arity(self) -> int:
@@ -201,6 +208,10 @@ def primitive(name: str, engine: str, *vjps: Callable, floats: bool = False, sav
         else:
             spec.tensor, spec.tensor_vjps, spec.floats, spec.saves = fn, tuple(vjps), floats, saves
             spec.reads = reads
+            n = len(vjps)
+            wants = [range(n + 1)] * n if reads is None else reads  # undeclared: everything
+            spec.checks = tuple(tuple(sorted({i for k, rs in enumerate(wants) if mask >> k & 1 for i in rs}))
+                                for mask in range(2 ** n))
         return fn
 
     return register

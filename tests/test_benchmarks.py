@@ -118,3 +118,36 @@ def test_the_waits_log_check_finds_what_looks_like_trouble():
            "Traceback (most recent call last):\nDone. Outputs in out/.\n")
     assert trouble_lines(log) == ["/x/tensor_ops.py:177: RuntimeWarning: divide by zero encountered in log",
                                   "Traceback (most recent call last):"]
+
+
+def test_the_tensor_floor_takes_the_same_steps_as_minigrad():
+    # W2's and W3's "bare tensor engine" rows are floors only if they do minigrad's work: the book's
+    # scratch steps (d2l 3.2, 3.6: own model, loss and sgd) give the same parameters on both engines
+    import numpy as np
+
+    from benchmarks.bare_tensor import BareTensor, no_grad as bare_no_grad
+    from benchmarks.workloads import book_sgd
+
+    import minigrad
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 6)).astype(np.float32)
+    y, labels = rng.normal(size=(30, 1)).astype(np.float32), rng.integers(0, 3, 30)
+    engines = [(BareTensor, lambda a: BareTensor(a.copy(), requires_grad=True), bare_no_grad),
+               (minigrad.as_tensor, lambda a: minigrad.tensor(a.copy(), requires_grad=True), minigrad.no_grad)]
+    results = []
+    for wrap, param, no_grad in engines:
+        sgd = book_sgd(no_grad)
+        w, b = param(np.full((6, 1), 0.1, np.float32)), param(np.zeros(1, np.float32))
+        W, c = param(np.full((6, 3), 0.05, np.float32)), param(np.zeros(3, np.float32))
+        for s in range(0, 30, 10):
+            Xb = wrap(X[s:s + 10])
+            ((Xb @ w + b - wrap(y[s:s + 10])) ** 2 / 2).sum().backward()  # linear regression, squared loss
+            sgd([w, b], 0.03, 10)
+            e = (Xb.reshape((-1, 6)) @ W + c).exp()  # softmax regression, the book's cross-entropy
+            (-(e / e.sum(1, keepdim=True))[range(10), wrap(labels[s:s + 10])].log()).sum().backward()
+            sgd([W, c], 0.1, 10)
+        results.append([np.array(p.data if isinstance(p, BareTensor) else p.detach().numpy()) for p in (w, b, W, c)])
+    for bare, full in zip(*results):
+        np.testing.assert_allclose(bare, full, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(results[1][2], 0.05)  # the steps moved the weights
