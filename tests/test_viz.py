@@ -35,14 +35,19 @@ def test_dot_names_every_op_and_value_and_svg_has_one_node_per_value(name):
     assert sorted(value_ids(viz.to_svg(dot))) == _expected_ids(root)
 
 
+def _is_constant(n) -> bool:
+    """A number written in an expression: a leaf with no gradient, no label, one number."""
+    return n._op is None and not n.requires_grad and not n.label and np.ndim(np.asarray(n.data)) == 0
+
+
 def _expected_ids(root) -> list:
     """The SVG ids of the value boxes: one per value, and one per use of a constant."""
     order = toposort(root)
     ids = {node: f"n{i}" for i, node in enumerate(order)}
-    expected = [ids[n] for n in order if n is root or n._op is not None or n.requires_grad
+    expected = [ids[n] for n in order if n is root or not _is_constant(n)
                 or not any(p is n for m in order for p in m._parents)]
     expected += [f"{ids[m]}_op_c{j}" for m in order for j, p in enumerate(m._parents)
-                 if p is not root and p._op is None and not p.requires_grad]
+                 if p is not root and _is_constant(p)]
     return sorted(expected)
 
 
