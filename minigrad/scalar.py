@@ -120,6 +120,11 @@ class Value(Node):
         The number. Stored as a Python float.
     label : str, optional
         A name shown in graph drawings.
+    requires_grad : bool, default True
+        Whether ``backward()`` computes a gradient for this Value: True for a parameter
+        (micrograd's picture: every Value does), False for data, an *input* (PyTorch's
+        flag, with PyTorch's rules: an op's result requires grad when one of its operands
+        does; ``backward()`` never writes into an input's ``grad``, which stays 0.0).
 
     Attributes
     ----------
@@ -127,6 +132,7 @@ class Value(Node):
     grad : float
         d(output)/d(self) after ``output.backward()``; starts at 0.0 and accumulates
         (a Value after ``backward(create_graph=True)``).
+    requires_grad : bool
 
     Examples
     --------
@@ -136,6 +142,11 @@ class Value(Node):
     >>> y.backward()
     >>> x.grad   # dy/dx = 2x + 2
     8.0
+    >>> u = Value(2.0, label="u", requires_grad=False)   # data: it gets no gradient
+    >>> w = Value(0.5, label="w")
+    >>> z = w * u; z.backward()
+    >>> w.grad, u.grad, (u * u).requires_grad
+    (2.0, 0.0, False)
     """
 
     # A node's (at most two) parents sit in two slots rather than a tuple: one object per
@@ -144,15 +155,19 @@ class Value(Node):
     shape = ()  # a Value is a 0-d quantity; lets shared code ask any node for its shape
     _retains_grad = True  # every Value keeps its gradient (the micrograd picture)
 
-    def __init__(self, data, label: str = ""):
+    def __init__(self, data, label: str = "", requires_grad: bool = True):
         if isinstance(data, bool) or not _is_number(data):
             raise TypeError(
                 f"Value(data) needs a real number (int or float), got {type(data).__name__} {data!r}"
             )
+        if not isinstance(label, str):  # Value(2.0, False) meant requires_grad=False: say so, not a label False
+            raise TypeError(f"Value(label) needs a str, got {type(label).__name__} {label!r}"
+                            + ("; for a Value that needs no gradient write requires_grad=False"
+                               if isinstance(label, bool) else ""))
         self.data = float(data)
         self.grad = 0.0
         self.label = label
-        self.requires_grad = True
+        self.requires_grad = bool(requires_grad)
         self._a = self._b = None
         self._op = None
         self._seq = next_seq()

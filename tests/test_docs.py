@@ -48,6 +48,23 @@ def test_mkdocs_build_strict(site):
     assert "logsumexp" in table and "cross_entropy" in table  # rendered from the registry
 
 
+@pytest.mark.parametrize("lang", ["", "zh/"])
+def test_the_trace_page_adds_the_shared_weight_s_two_shares_at_build_time(site, lang):
+    # the neuron's exercise: the two mul steps each send w a share, and by hand, the engine and
+    # the sum of the shares agree; the data x1, x2 are drawn as inputs in the frames
+    import html
+    import re
+
+    text = html.unescape(re.sub(r"<[^>]+>", "", (site / f"{lang}concepts/trace.html").read_text()))
+    shares = [float(v) for v in re.findall(r"step \d+: mul at \w+ sends w (-?[\d.]+)", text)]
+    found = re.search(r"by hand \(1 - o\^2\)\(x1 \+ x2\) = (-?[\d.]+); engine (-?[\d.]+)", text)
+    assert len(shares) == 2 and all(shares) and found, text[:2000]
+    by_hand, engine = float(found[1]), float(found[2])
+    assert by_hand == pytest.approx(engine, abs=2e-6) and sum(shares) == pytest.approx(by_hand, abs=2e-6)
+    kinds = re.findall(r"(x1|x2)\s+\[(\w+)\]", text)  # graphviz writes the two spaces as &#160;
+    assert kinds and set(kinds) == {("x1", "input"), ("x2", "input")}, kinds
+
+
 @pytest.fixture(scope="session")
 def server(site):
     with serving(site) as url:

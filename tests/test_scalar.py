@@ -9,6 +9,7 @@ import pytest
 
 import minigrad
 from minigrad import Value
+from minigrad.testing import numeric_grad
 
 
 def test_value_starts_with_float_grad():
@@ -62,6 +63,49 @@ def test_relu_derivative_at_zero_is_zero():
 def test_value_rejects_non_numbers(bad):
     with pytest.raises(TypeError, match="real number"):
         Value(bad)
+
+
+# (x: data, w: parameter) -> a Value; each op of the engine with the input on either side
+_MIXED = {
+    "add": lambda x, w: x + w, "radd": lambda x, w: w + x, "sub": lambda x, w: x - w, "rsub": lambda x, w: w - x,
+    "mul": lambda x, w: x * w, "div": lambda x, w: x / w, "rdiv": lambda x, w: w / x,
+    "pow": lambda x, w: x ** w, "rpow": lambda x, w: w ** x,
+    "unary": lambda x, w: (-(x * w)).exp().log().tanh().sigmoid().relu() + x.tanh(),
+}
+
+
+@pytest.mark.parametrize("name", list(_MIXED))
+def test_a_value_that_does_not_require_grad_is_data_as_a_pytorch_tensor_is(name):
+    # PyTorch: an op's result requires grad iff an operand does; backward writes only into those
+    f = _MIXED[name]
+    x = Value(1.7, label="x", requires_grad=False)
+    assert x.requires_grad is False and x.is_leaf and Value(1.7).requires_grad is True
+    alone = f(x, Value(0.6, requires_grad=False))  # data only: nothing to differentiate
+    assert alone.requires_grad is False and alone.is_leaf and alone._parents == ()
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        alone.backward()
+    w = Value(0.6, label="w")
+    x.grad = 7.0  # a sentinel: backward must leave it alone (not even add 0)
+    y = f(x, w)
+    assert y.requires_grad is True and not y.is_leaf
+    y.backward()
+    assert x.grad == 7.0
+    # finite differences of forward values only (no graph is recorded: nothing requires grad)
+    data = lambda v: Value(float(v), requires_grad=False)  # noqa: E731
+    expected = numeric_grad(lambda v: f(data(1.7), data(v[0])).data, np.array([0.6]))[0]
+    assert w.grad == pytest.approx(expected, rel=1e-6, abs=1e-9)
+    with pytest.raises(RuntimeError, match="does not require grad"):  # as torch.autograd.grad
+        minigrad.autograd.grad(f(x, Value(0.6)), [x])
+
+
+def test_requires_grad_false_under_create_graph_and_a_misplaced_flag():
+    x, w = Value(2.0, requires_grad=False), Value(0.5)
+    y = (w * x).tanh() * x
+    y.backward(create_graph=True)
+    assert x.grad == 0.0 and isinstance(w.grad, Value) and w.grad.requires_grad
+    # Value(2.0, False) puts False in the label's place: a clear error, not a node labelled False
+    with pytest.raises(TypeError, match="requires_grad=False"):
+        Value(2.0, False)
 
 
 def test_bad_operand_names_its_type():

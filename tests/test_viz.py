@@ -1,5 +1,6 @@
 """Graph drawings, the text rendering, the step-by-step trace and the `minigrad graph` CLI."""
 
+import math
 import re
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 import minigrad
 from minigrad import Value, nn, viz
 from minigrad.autograd import toposort
+from minigrad.testing import numeric_grad
 from minigrad.viz import graph as graph_module
 from minigrad.viz.demos import DEMOS
 
@@ -35,14 +37,19 @@ def test_dot_names_every_op_and_value_and_svg_has_one_node_per_value(name):
     assert sorted(value_ids(viz.to_svg(dot))) == _expected_ids(root)
 
 
+def _is_constant(n) -> bool:
+    """A number written in an expression: a leaf with no gradient, no label, one number."""
+    return n._op is None and not n.requires_grad and not n.label and np.ndim(np.asarray(n.data)) == 0
+
+
 def _expected_ids(root) -> list:
     """The SVG ids of the value boxes: one per value, and one per use of a constant."""
     order = toposort(root)
     ids = {node: f"n{i}" for i, node in enumerate(order)}
-    expected = [ids[n] for n in order if n is root or n._op is not None or n.requires_grad
+    expected = [ids[n] for n in order if n is root or not _is_constant(n)
                 or not any(p is n for m in order for p in m._parents)]
     expected += [f"{ids[m]}_op_c{j}" for m in order for j, p in enumerate(m._parents)
-                 if p is not root and p._op is None and not p.requires_grad]
+                 if p is not root and _is_constant(p)]
     return sorted(expected)
 
 
@@ -59,6 +66,69 @@ def test_every_use_of_a_constant_is_its_own_box_with_no_gradient_note(engine):
     src, text = viz.draw(out).source, viz.to_text(out)
     assert src.count("[constant]") == 3 and "grads add up" not in src
     assert text.count("[constant]") == 3 and "pow(x, 2)" in text and "pow(y, 2)" in text
+
+
+# plain-float forwards of the ops the neuron uses: replaying its graph with one leaf nudged gives
+# finite differences that share no code with the engine's forwards or gradient rules
+_FLOAT_OPS = {"add": lambda a, b: a + b, "mul": lambda a, b: a * b, "tanh": math.tanh}
+
+
+def _replay(order, leaf, value) -> float:
+    """The root's number with ``leaf`` set to ``value``, every op recomputed on floats."""
+    vals = {}
+    for node in order:
+        vals[node] = (value if node is leaf else node.data) if not node._parents else \
+            _FLOAT_OPS[node.op](*(vals[p] for p in node._parents))
+    return vals[order[-1]]
+
+
+def test_the_neuron_draws_its_data_as_inputs_and_its_shared_parameter_gets_both_shares():
+    root = DEMOS["neuron"]()
+    order = toposort(root)
+    by_name = {n.label: n for n in order if n.label}
+    x1, x2 = by_name["x1"], by_name["x2"]
+    assert not x1.requires_grad and not x2.requires_grad
+    assert viz.kind_of(x1, root) == viz.kind_of(x2, root) == "input"
+    src, text = viz.draw(root).source, viz.to_text(root)
+    assert "x1  [input]" in src and "x2  [input]" in src and src.count("shape=note") == 2 + 1  # + the legend's key
+    assert "x1   [input]" in text and "x2   [input]" in text and "[parameter]" in text
+    legend = src[src.index("cluster_legend"):]
+    assert re.findall(r"legend_(\w+) \[label", legend) == ["parameter", "input", "output"]  # the kinds present, no other
+    # the node used twice is a parameter now, and its two shares (one per use) add up
+    users = {n: sum(p is n for m in order for p in m._parents) for n in order}
+    (shared,) = [n for n in order if users[n] == 2]
+    assert shared.requires_grad and viz.kind_of(shared, root) == "parameter" and "grads add up" in src
+    trace = viz.backward_trace(root)
+    shares = [float(c) for s in trace.steps for p, c in s.contributions if p is shared]
+    assert len(shares) == 2 and all(shares)
+    numeric = numeric_grad(lambda v: _replay(order, shared, float(v[0])), np.array([shared.data]))[0]
+    assert sum(shares) == pytest.approx(numeric, rel=1e-7)
+    assert all(p not in (x1, x2) for s in trace.steps for p, _ in s.contributions)  # inputs get nothing
+    root.backward()
+    assert shared.grad == pytest.approx(numeric, rel=1e-7) and x1.grad == x2.grad == 0.0
+
+
+@pytest.mark.parametrize("engine", ["Value", "Tensor"])
+def test_a_leaf_without_gradient_is_an_input_when_named_or_an_array_and_a_constant_when_a_bare_number(engine):
+    # one rule for both engines: a constant is drawn as its number at each use; data is drawn once
+    if engine == "Value":
+        leaf = lambda v, label="": Value(v, label=label, requires_grad=False)  # noqa: E731
+        w = Value(0.5, label="w")
+        cases = [(leaf(3.0, "x"), "input"), (leaf(3.0), "constant")]
+    else:
+        leaf = lambda v, label="": minigrad.tensor(v, label=label)  # noqa: E731
+        w = minigrad.tensor(0.5, requires_grad=True, label="w")
+        cases = [(leaf(3.0, "x"), "input"), (leaf(3.0), "constant"), (leaf([1.0, 2.0]), "input")]
+    for x, kind in cases:
+        out = x * w + x
+        assert viz.kind_of(x, out) == kind and viz.kind_of(w, out) == "parameter"
+        ids = value_ids(viz.to_svg(viz.draw(out)))
+        assert sorted(ids) == _expected_ids(out)
+        drawn = sum(1 for i in ids if i.endswith(("_c0", "_c1")))
+        assert drawn == (2 if kind == "constant" else 0)  # a number: a box per use; data: one box
+        assert "grads add up" not in viz.draw(out).source  # no gradient reaches x, nothing adds up
+        text = viz.to_text(out)
+        assert text.count(f"[{kind}]") == (2 if kind == "constant" else 1)
 
 
 def test_scalar_drawing_shows_data_and_grad():

@@ -39,18 +39,22 @@ def expression():
 
 
 def neuron():
-    """One neuron: o = tanh(x1 w1 + x2 w2 + b); x1 is used twice, so its gradients add.
+    """One neuron whose two inputs share a weight: o = tanh(x1 w + x2 w + b).
+
+    x1 and x2 are data (``requires_grad=False``: inputs, no gradient); w and b are
+    parameters. w is used twice (weight sharing, as a convolution reuses its kernel at
+    every position), so its two gradients add: do/dw = (1 - o^2)(x1 + x2).
 
     Examples
     --------
-    >>> round(float(neuron().data), 4)
-    0.7937
+    >>> o = neuron(); round(float(o.data), 4)   # b makes n = 0.8814, so o = 1/sqrt(2)
+    0.7071
     """
     from minigrad import Value
 
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2, b = Value(-3.0, label="w1"), Value(1.0, label="w2"), Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b + 0.1 * x1
+    x1, x2 = Value(2.0, label="x1", requires_grad=False), Value(1.0, label="x2", requires_grad=False)
+    w, b = Value(-3.0, label="w"), Value(9.8813735870195432, label="b")
+    n = x1 * w + x2 * w + b
     n.label = "n"
     o = n.tanh()
     o.label = "o"

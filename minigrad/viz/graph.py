@@ -2,8 +2,9 @@
 
 Value nodes are boxes, op nodes are ellipses between them. Colour and shape tell the
 kinds of leaves apart (see the legend): parameters (leaves that require grad: green,
-bold rounded box), inputs (data: blue, a note), constants (numbers lifted into the
-graph: grey, dashed); the output has a thick border. A red node
+bold rounded box), inputs (data, leaves that need no gradient: named, or arrays: blue,
+a note), constants (unnamed numbers written in an expression: grey, dashed); the output
+has a thick border. A red node
 holds NaN or inf. An edge into a broadcasting op whose operand was stretched says how
 backward sums the gradient back ("Σ axis 0: (256, 10) → (10,)"); a value that gets a
 gradient and is used by several ops says that its gradients add up. A constant gets a box
@@ -88,8 +89,10 @@ def _stretched(spec, out_shape: tuple, in_shape: tuple, shapes: list) -> tuple:
 
 
 def _is_constant_use(node) -> bool:
-    """A leaf that needs no gradient (a number or data in an expression): drawn once per use."""
-    return node._op is None and not node.requires_grad
+    """A constant: a number written in an expression (a leaf that needs no gradient, holds one
+    number and has no label), drawn as that number at each use. A labelled or array leaf that
+    needs no gradient is data, an input: drawn once, as a parameter is."""
+    return node._op is None and not node.requires_grad and not node.label and _shape(node.data) == ()
 
 
 def _is_result(node) -> bool:
@@ -112,7 +115,7 @@ def node_names(order: list) -> dict:
     names = {}
     for i, node in enumerate(order):
         prefix = "v" if type(node).__name__ == "Value" else "t"
-        if not node.label and _is_constant_use(node) and _shape(node.data) == ():
+        if _is_constant_use(node):
             names[node] = summary(node.data)
         else:
             names[node] = node.label or f"{prefix}{i}"
@@ -123,14 +126,17 @@ def kind_of(node, root) -> str:
     """What a node is in the graph of ``root``: its colour and shape in a drawing.
 
     Returns 'output' (``root``), 'result' (made by an op), 'parameter' (a leaf that
-    requires grad), 'input' (a data leaf) or 'constant' (a number lifted into the graph).
+    requires grad), 'constant' (a leaf that needs no gradient, holds one number and has no
+    label: a number written in an expression) or 'input' (any other leaf that needs no
+    gradient: data, named or an array). The same rule for Value and Tensor graphs.
 
     Examples
     --------
     >>> from minigrad import Value
-    >>> w = Value(0.5, label="w"); y = w * 2.0
-    >>> kind_of(w, y), kind_of(y, y)
-    ('parameter', 'output')
+    >>> w = Value(0.5, label="w"); x = Value(3.0, label="x", requires_grad=False)
+    >>> y = w * x + 2.0
+    >>> kind_of(w, y), kind_of(x, y), kind_of(y._parents[1], y), kind_of(y, y)
+    ('parameter', 'input', 'constant', 'output')
     """
     if node is root:
         return "output"
@@ -138,7 +144,7 @@ def kind_of(node, root) -> str:
         return "result"
     if node.requires_grad:
         return "parameter"
-    return "constant" if type(node.data) is float or np.ndim(_array(node.data)) == 0 else "input"
+    return "constant" if _is_constant_use(node) else "input"
 
 
 def summary(x, precision: int = 4) -> str:
