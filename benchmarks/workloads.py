@@ -571,4 +571,9 @@ TARGETS = [
     ("W3-b256", "minigrad, scratch", "torch CPU, scratch", "<=", 1.0,
      "W3 batch 256 scratch step: minigrad faster than PyTorch running the same code"),
     ("W3-b8192", "minigrad, concise", "limit", "<=", 1.1, "W3 batch 8192 step ≤ 1.1× hand-written NumPy"),
+    ("W2-b10", "bare tensor engine (floor), scratch", "limit", "<=", 4.0,
+     "W2 floor: could any one-object-per-op tensor engine run the book's scratch step within 4×? (bare_tensor.py)"),
+    ("W3-b256", "bare tensor engine (floor), scratch", "limit", "<=", 1.3,
+     "W3 b256 floor: could any one-object-per-op tensor engine run the book's scratch step within 1.3×? "
+     "(bare_tensor.py)"),
 ]

@@ -285,11 +285,16 @@ class Value(Node):
 
 def _lift(x) -> Value:
     """Turn a Python number operand into a constant Value (no gradient is computed for it)."""
-    if isinstance(x, bool) or not _is_number(x):
+    if type(x) is not float and (isinstance(x, bool) or not _is_number(x)):
         # NotImplemented would give Python's vaguer message; name both types instead.
         raise TypeError(f"unsupported operand for Value: {type(x).__name__} {x!r}")
-    v = Value(x)
+    v = _new(Value)  # Value(x, requires_grad=False) without checking x twice: W1 lifts every input
+    v.data = float(x)
+    v.grad = 0.0
+    v.label = ""
     v.requires_grad = False
+    v._a = v._b = v._op = None
+    v._seq = next_seq()
     return v
 
 

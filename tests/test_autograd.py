@@ -189,7 +189,7 @@ def test_backward_frees_what_pytorch_frees_and_keeps_what_a_drawing_needs():
     loss.backward()
     gc.collect()
     assert exps_ref() is None, "backward() kept the forward's saved intermediates"
-    assert loss._saved is None and hidden._saved is None, "backward() kept the inputs' versions"
+    assert loss._versions is None and hidden._versions is None, "backward() kept the inputs' versions"
     assert loss._parents == (hidden,) and hidden.op == "tanh" and loss.op == "cross_entropy"
     assert "cross_entropy" in draw(loss).source and "tanh" in to_text(loss)
     assert z.grad is not None
