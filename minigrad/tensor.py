@@ -192,33 +192,38 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
 
 
 def _arith(name: str, a, b) -> "Tensor":
-    """``a + b``, ``lr * g``, ...: the operators' entry, NumPy straight away when nothing is recorded.
+    """``a + b``, ``lr * g``, ...: the operators' entry, for their common cases.
 
-    The optimizer's update (``w -= lr * w.grad / batch_size`` under ``no_grad``) is made
-    of such ops. Measured against the operators going through :func:`apply_op`
-    (benchmarks, 3 processes, side by side): the book's ``sgd`` alone (W2-sgd) 0.92x the
-    time (0.90-0.94); a recorded op pays one call more (the W2 and W3 steps: 0.99-1.02x).
-    Anything else goes through :func:`apply_op`: a result to record, anomaly mode, a
-    module's forward, a Parameter, mixed dtypes, an integer division, an error to name.
+    Two tensors of one dtype, or a float tensor and a Python number, run their NumPy
+    forward here and, when recorded, are linked in here too: the result of an
+    element-wise op is a new array, never a view, so nothing else of :func:`apply_op`
+    applies. The optimizer's update (``w -= lr * w.grad / batch_size`` under
+    ``no_grad``) and the usual forward are made of such ops. Measured against the
+    operators going through :func:`apply_op` (benchmarks, 3 processes, side by side):
+    the book's ``sgd`` alone (W2-sgd) 0.92x the time (0.90-0.94). Anything else goes
+    through :func:`apply_op`: anomaly mode, a module's forward, a Parameter, a view to
+    refresh, mixed dtypes, an integer division, an error to name.
     """
     state = _State
     if type(a) is Tensor:
         x = a._data
         if type(b) is Tensor:
             y = b._data
-            if (state.grad_enabled and (a._rg or b._rg)) or y.dtype is not x.dtype:
+            if y.dtype is not x.dtype:
                 return apply_op(name, a, b)
-        elif (type(b) is float or type(b) is int) and not (state.grad_enabled and a._rg) and x.dtype.kind == "f":
-            y = _operand(b, x.dtype)._data
+        elif (type(b) is float or type(b) is int) and x.dtype.kind == "f":
+            b = _operand(b, x.dtype)
+            y = b._data
         else:
             return apply_op(name, a, b)
-    elif type(b) is Tensor and (type(a) is float or type(a) is int) and not (state.grad_enabled and b._rg) \
-            and b._data.dtype.kind == "f":
+    elif type(b) is Tensor and (type(a) is float or type(a) is int) and b._data.dtype.kind == "f":
         y = b._data
-        x = _operand(a, y.dtype)._data
+        a = _operand(a, y.dtype)
+        x = a._data
     else:
         return apply_op(name, a, b)
-    if state.anomaly or state.scope is not None:
+    record = state.grad_enabled and (a._rg or b._rg)
+    if state.anomaly or state.scope is not None or (record and (a._base is not None or b._base is not None)):
         return apply_op(name, a, b)
     spec = REGISTRY[name]
     if spec.floats and x.dtype.kind != "f":
@@ -227,7 +232,11 @@ def _arith(name: str, a, b) -> "Tensor":
         data = spec.tensor(x, y)
     except Exception:  # noqa: BLE001  (apply_op raises it again, naming the op and the operands)
         return apply_op(name, a, b)
-    return _init(_new(Tensor), data if type(data) is np.ndarray else np.asarray(data))
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
+    if record:  # the versions of both inputs (and 0 for the output, not a view), as apply_op saves them
+        return _init(_new(Tensor), data, True, (a, b), spec, None, (a._vc[0], b._vc[0], 0))
+    return _init(_new(Tensor), data)
 
 
 def _view_of(out: "Tensor", src: "Tensor", name: str, kwargs) -> None:

@@ -91,7 +91,7 @@ def sum_to_shape(grad, shape: tuple):
     axes = broadcast_axes(grad.shape, shape)
     if not axes:
         return grad
-    if axes == (0,) and len(shape) == 1 and type(grad) is np.ndarray and grad.dtype.kind == "f":
+    if axes == (0,) and grad.ndim == 2 and len(shape) == 1 and type(grad) is np.ndarray and grad.dtype.kind == "f":
         # A bias over a batch: the column sums as a vector-matrix product, 3 µs instead of
         # .sum(axis=0)'s 8 µs on a (256, 10) gradient (NumPy's reduction is slow on short rows).
         return np.ones(grad.shape[0], grad.dtype) @ grad

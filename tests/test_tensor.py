@@ -417,3 +417,18 @@ def test_operators_outside_the_graph_name_the_op_in_errors():
     with minigrad.no_grad():
         assert not (w * 2).requires_grad  # under no_grad even a parameter's product is not recorded
     assert (w * 2).requires_grad and (w * 2).grad_fn.name == "mul"
+
+
+@pytest.mark.parametrize("grad_shape, shape", [((256, 10), (10,)), ((2,), (1,)), ((3, 4), (1,)), ((3, 1), (1,)),
+                                               ((3, 4), (1, 4)), ((5, 3, 4), (4,)), ((3, 4), (3, 1)), ((2, 3), ())])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+def test_sum_to_shape_undoes_every_kind_of_broadcast(grad_shape, shape, dtype):
+    # each case, including the bias-over-a-batch shortcut (a product with ones), against np.sum
+    g = np.arange(np.prod(grad_shape), dtype=dtype).reshape(grad_shape) % 7 - 3
+    lead = len(grad_shape) - len(shape)
+    expected = g.sum(axis=tuple(range(lead)))
+    expected = expected.sum(axis=tuple(i for i, n in enumerate(shape) if n == 1 and expected.shape[i] != 1),
+                            keepdims=True) if shape else expected
+    got = minigrad.tensor_ops.sum_to_shape(g, shape)
+    assert got.shape == shape and got.dtype == g.dtype
+    np.testing.assert_array_equal(got, expected)
