@@ -288,7 +288,8 @@ class Node:
     """What both ``Value`` and ``Tensor`` are: one vertex of the computational graph.
 
     Subclasses provide ``requires_grad``, ``_parents`` (a tuple), ``_backward(g,
-    create_graph)`` (the chain rule at this node: ``(parent, gradient)`` pairs),
+    create_graph)`` (the chain rule at this node: ``(parent, gradient)`` pairs for the
+    parents that require grad; a constant's gradient goes nowhere),
     ``_free()`` (let go of what the VJPs saved) and ``_accumulate(g)``.
     ``_op`` is the OpSpec that made the node, None for a leaf, a :class:`Freed` once a
     backward pass released it; ``_seq`` is the node's number in creation order (from
@@ -435,8 +436,6 @@ def reverse_pass(roots, seeds, free_graph: bool = False, record: bool = False,
         g = grads.pop(node)
         contributions = [] if record else ()
         for parent, pg in node._backward(g, create_graph):  # the chain rule at this node
-            if not parent.requires_grad:  # a constant: its gradient goes nowhere
-                continue
             if anomaly:
                 check_finite(pg, "backward", op.name, [p.shape for p in node._parents])
             prev = gradient_of(parent)

@@ -179,22 +179,24 @@ class Value(Node):
         return () if a is None else (a,) if b is None else (a, b)
 
     def _backward(self, g, create_graph: bool = False):
-        """(parent, gradient) pairs from the op's shared VJP (the reverse pass skips
-        parents that need no gradient).
+        """(parent, gradient) pairs from the op's shared VJP, for the parents that
+        require grad (a lifted constant's gradient goes nowhere).
 
         The VJP reads the inputs when backward runs: do not change ``.data`` between a
         forward and its backward (a float cannot count its changes as a Tensor does).
         Under create_graph it runs on the Values themselves, so the gradient is recorded.
         """
         a, b = self._a, self._b
-        if b is None:
+        if b is None:  # (a recorded one-input node's input requires grad)
             (ga,) = self._op.scalar_vjp(g, a, self) if create_graph else self._op.scalar_vjp(g, a.data, self.data)
             return ((a, ga),)
         if create_graph:
             ga, gb = self._op.scalar_vjp(g, a, b, self)
         else:
             ga, gb = self._op.scalar_vjp(g, a.data, b.data, self.data)
-        return ((a, ga), (b, gb))
+        if a.requires_grad:  # a constant's gradient goes nowhere
+            return ((a, ga), (b, gb)) if b.requires_grad else ((a, ga),)
+        return ((b, gb),)
 
     def _free(self) -> None:
         # A Value's VJP reads its parents, which a drawing shows anyway: only the op is marked,

@@ -192,38 +192,36 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
 
 
 def _arith(name: str, a, b) -> "Tensor":
-    """``a + b``, ``lr * g``, ...: the operators' entry, for their common cases.
+    """``a + b``, ``lr * g``, ...: an operator on the usual operands when nothing is recorded.
 
-    Two tensors of one dtype, or a float tensor and a Python number, run their NumPy
-    forward here and, when recorded, are linked in here too: the result of an
-    element-wise op is a new array, never a view, so nothing else of :func:`apply_op`
-    applies. The optimizer's update (``w -= lr * w.grad / batch_size`` under
-    ``no_grad``) and the usual forward are made of such ops. Measured against the
-    operators going through :func:`apply_op` (benchmarks, 3 processes, side by side):
-    the book's ``sgd`` alone (W2-sgd) 0.92x the time (0.90-0.94). Anything else goes
-    through :func:`apply_op`: anomaly mode, a module's forward, a Parameter, a view to
-    refresh, mixed dtypes, an integer division, an error to name.
+    Two tensors of one dtype, or a float tensor and a Python number, outside the graph
+    (``no_grad``, or nothing requires grad): NumPy computes the result straight away, a
+    new array that is never a view, so nothing else of :func:`apply_op` applies. The
+    optimizer's update (``w -= lr * w.grad / batch_size`` under ``no_grad``) is made of
+    such ops. Measured against the operators going through :func:`apply_op` (benchmarks,
+    3 processes, side by side): the book's ``sgd`` alone (W2-sgd) 0.91x the time
+    (0.90-0.97). Anything else goes through :func:`apply_op`: a result to record,
+    anomaly mode, a module's forward, a Parameter, mixed dtypes, an integer division, an
+    error to name.
     """
     state = _State
     if type(a) is Tensor:
         x = a._data
         if type(b) is Tensor:
             y = b._data
-            if y.dtype is not x.dtype:
+            if ((a._rg or b._rg) and state.grad_enabled) or y.dtype is not x.dtype:
                 return apply_op(name, a, b)
-        elif (type(b) is float or type(b) is int) and x.dtype.kind == "f":
-            b = _operand(b, x.dtype)
-            y = b._data
+        elif (type(b) is float or type(b) is int) and x.dtype.kind == "f" and not (a._rg and state.grad_enabled):
+            y = _operand(b, x.dtype)._data
         else:
             return apply_op(name, a, b)
-    elif type(b) is Tensor and (type(a) is float or type(a) is int) and b._data.dtype.kind == "f":
+    elif type(b) is Tensor and (type(a) is float or type(a) is int) and b._data.dtype.kind == "f" \
+            and not (b._rg and state.grad_enabled):
         y = b._data
-        a = _operand(a, y.dtype)
-        x = a._data
+        x = _operand(a, y.dtype)._data
     else:
         return apply_op(name, a, b)
-    record = state.grad_enabled and (a._rg or b._rg)
-    if state.anomaly or state.scope is not None or (record and (a._base is not None or b._base is not None)):
+    if state.anomaly or state.scope is not None:
         return apply_op(name, a, b)
     spec = REGISTRY[name]
     if spec.floats and x.dtype.kind != "f":
@@ -232,11 +230,20 @@ def _arith(name: str, a, b) -> "Tensor":
         data = spec.tensor(x, y)
     except Exception:  # noqa: BLE001  (apply_op raises it again, naming the op and the operands)
         return apply_op(name, a, b)
-    if type(data) is not np.ndarray:
-        data = np.asarray(data)
-    if record:  # the versions of both inputs (and 0 for the output, not a view), as apply_op saves them
-        return _init(_new(Tensor), data, True, (a, b), spec, None, (a._vc[0], b._vc[0], 0))
-    return _init(_new(Tensor), data)
+    return _init(_new(Tensor), data if type(data) is np.ndarray else np.asarray(data))
+
+
+def _operator(name: str, reflected: bool = False):
+    """The method behind ``x + y`` (``y + x`` when ``reflected``): :func:`apply_op` when this
+    tensor's result is recorded, else :func:`_arith` (whose checks a recorded op would pay)."""
+    if reflected:
+        def method(self, other):
+            return apply_op(name, other, self) if self._rg and _State.grad_enabled else _arith(name, other, self)
+    else:
+        def method(self, other):
+            return apply_op(name, self, other) if self._rg and _State.grad_enabled else _arith(name, self, other)
+    method.__name__ = f"__{'r' if reflected else ''}{name}__"
+    return method
 
 
 def _view_of(out: "Tensor", src: "Tensor", name: str, kwargs) -> None:
@@ -581,14 +588,10 @@ class Tensor(InPlace, Conveniences, Node):
         return t
 
     # ---------------------------------------------------------- differentiable ops
-    def __add__(self, other): return _arith("add", self, other)
-    def __radd__(self, other): return _arith("add", other, self)
-    def __sub__(self, other): return _arith("sub", self, other)
-    def __rsub__(self, other): return _arith("sub", other, self)
-    def __mul__(self, other): return _arith("mul", self, other)
-    def __rmul__(self, other): return _arith("mul", other, self)
-    def __truediv__(self, other): return _arith("div", self, other)
-    def __rtruediv__(self, other): return _arith("div", other, self)
+    __add__, __radd__ = _operator("add"), _operator("add", reflected=True)
+    __sub__, __rsub__ = _operator("sub"), _operator("sub", reflected=True)
+    __mul__, __rmul__ = _operator("mul"), _operator("mul", reflected=True)
+    __truediv__, __rtruediv__ = _operator("div"), _operator("div", reflected=True)
     def __pow__(self, other): return apply_op("pow", self, other)
     def __rpow__(self, other): return apply_op("pow", other, self)
     def __matmul__(self, other): return apply_op("matmul", self, other)
