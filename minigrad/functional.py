@@ -217,11 +217,10 @@ def _check_targets(logits: Tensor, target) -> np.ndarray:
     n, c = logits.shape
     if t.shape != (n,):
         raise ValueError(f"cross_entropy: target has shape {t.shape} but logits have batch size {n}: expected ({n},)")
-    t = t.astype(np.int64, copy=False)
-    if t.size and t.view(np.uint64).max() >= c:  # one pass: a negative class is huge as unsigned
+    if t.size and (t.min() < 0 or t.max() >= c):
         bad = t[(t < 0) | (t >= c)][0]
         raise ValueError(f"cross_entropy: target holds class {bad}, outside the {c} classes of the logits (0..{c - 1})")
-    return t
+    return t.astype(np.int64, copy=False)
 
 
 def cross_entropy(logits, target, reduction: str = "mean", fused: bool = True) -> Tensor:

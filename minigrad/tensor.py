@@ -629,8 +629,6 @@ class Tensor(InPlace, Conveniences, Node):
 
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """Sum over ``dim`` (all elements by default); ``axis``/``keepdims`` are NumPy's names."""
-        if dim is None and axis is None and keepdims is None and keepdim is False:  # loss.sum(): 1 µs less
-            return apply_op("sum", self, axis=None, keepdims=False)
         return apply_op("sum", self, **self._reduce_args(dim, axis, keepdim, keepdims, "sum"))
 
     def amax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
