@@ -187,16 +187,16 @@ class Value(Node):
         Under create_graph it runs on the Values themselves, so the gradient is recorded.
         """
         a, b = self._a, self._b
-        if b is None:  # (a recorded one-input node's input requires grad)
+        if b is None:
             (ga,) = self._op.scalar_vjp(g, a, self) if create_graph else self._op.scalar_vjp(g, a.data, self.data)
-            return ((a, ga),)
+            return ((a, ga),) if a.requires_grad else ()
         if create_graph:
             ga, gb = self._op.scalar_vjp(g, a, b, self)
         else:
             ga, gb = self._op.scalar_vjp(g, a.data, b.data, self.data)
         if a.requires_grad:  # a constant's gradient goes nowhere
             return ((a, ga), (b, gb)) if b.requires_grad else ((a, ga),)
-        return ((b, gb),)
+        return ((b, gb),) if b.requires_grad else ()
 
     def _free(self) -> None:
         # A Value's VJP reads its parents, which a drawing shows anyway: only the op is marked,

@@ -199,8 +199,9 @@ def _arith(name: str, a, b) -> "Tensor":
     new array that is never a view, so nothing else of :func:`apply_op` applies. The
     optimizer's update (``w -= lr * w.grad / batch_size`` under ``no_grad``) is made of
     such ops. Measured against the operators going through :func:`apply_op` (benchmarks,
-    3 processes, side by side): the book's ``sgd`` alone (W2-sgd) 0.91x the time
-    (0.90-0.97). Anything else goes through :func:`apply_op`: a result to record,
+    3 processes, side by side): the book's ``sgd`` alone (W2-sgd) 0.89x the time
+    (0.89-0.92); the W2 and W3 steps, which record most of their ops, 0.99-1.01x. Anything
+    else goes through :func:`apply_op`: a result to record,
     anomaly mode, a module's forward, a Parameter, mixed dtypes, an integer division, an
     error to name.
     """
@@ -298,6 +299,8 @@ def _op_error(name: str, arrays: list, err: Exception) -> Exception:
 
 _MaxResult = namedtuple("max", ["values", "indices"])
 _NODE_SLOTS = ("_data", "_rg", "_inputs", "_op", "_kwargs", "_versions", "_vc", "_stash", "_prior", "_scope", "_seq")
+
+
 class Tensor(InPlace, Conveniences, Node):
     """An n-dimensional array node of the computational graph.
 
@@ -406,6 +409,8 @@ class Tensor(InPlace, Conveniences, Node):
                     ga = a._conform(ga)
                 if not rb:
                     return ((a, ga),)
+            elif not rb:  # (a leaf's requires_grad turned off since the forward)
+                return ()
             gb = op.tensor_vjps[1](g, x, y, out)
             if gb.shape != y.shape or gb.dtype is not y.dtype:
                 gb = b._conform(gb)

@@ -7,6 +7,7 @@ out by hand, never against the engine itself.
 """
 
 import gc
+import math
 import sys
 import threading
 import weakref
@@ -507,3 +508,21 @@ def test_one_newton_step_from_hessian_vector_products_solves_least_squares():
     step = np.linalg.solve(hessian, _np(g))
     expected = np.linalg.lstsq(X, y, rcond=None)[0]
     np.testing.assert_allclose(-step, expected, atol=1e-8)
+
+
+def test_a_leaf_whose_requires_grad_is_turned_off_after_the_forward_gets_no_gradient():
+    # as PyTorch: x.requires_grad_(False) after (w * x) was recorded leaves x.grad None; w gets x
+    w, x = minigrad.tensor([1.0, 2.0], requires_grad=True), minigrad.tensor([3.0, 4.0], requires_grad=True)
+    loss = (w * x).sum()
+    x.requires_grad_(False)
+    loss.backward()
+    assert x.grad is None and w.grad.tolist() == [3.0, 4.0]
+    loss = (w * x * w).sum()
+    w.requires_grad_(False)  # now neither input of the first mul wants a gradient
+    loss.backward()
+    assert x.grad is None and w.grad.tolist() == [3.0, 4.0]
+    a, b = minigrad.Value(2.0), minigrad.Value(3.0)
+    c = (a * b).tanh()
+    b.requires_grad = False
+    c.backward()
+    assert b.grad == 0.0 and a.grad == pytest.approx((1 - math.tanh(6.0) ** 2) * 3.0)
