@@ -317,40 +317,30 @@ def w2_linear_regression(impls, quick, peers):
             w -= lr * (Xb.T @ err) / batch
             b -= lr * err.sum(0) / batch
 
-    engines = [Engine("NumPy, hand-written", numpy_epoch, units=steps, setup=reset, limit=True)]
-    from .bare_tensor import BareTensor, no_grad as bare_no_grad
-
-    def bare_setup():
-        reset()
-        state["bare"] = (BareTensor(w0.T.copy(), requires_grad=True), BareTensor(b0.copy(), requires_grad=True))
-
-    def bare_epoch(sgd=book_sgd(bare_no_grad)):  # the same loop as scratch_epoch below
-        w, b = state["bare"]
-        order = state["order"]
-        for s in range(0, n, batch):
-            idx = order[s:s + batch]
-            loss = ((BareTensor(X[idx]) @ w + b - BareTensor(y[idx])) ** 2 / 2).sum()
-            loss.backward()
-            sgd([w, b], lr, batch)
-
-    engines.append(Engine("bare tensor engine (floor), scratch", bare_epoch, units=steps, setup=bare_setup))
-    for label, mg in impls:
-        wrap = _as_tensor(mg)
-
-        def scratch_setup(mg=mg, label=label):
+    def scratch(key, wrap, tensor, no_grad):
+        """d2l 3.2's loop, its sgd inside the step: the same code on every engine."""
+        def setup():
             reset()
-            state[label] = (mg.tensor(w0.T.copy(), requires_grad=True), mg.tensor(b0.copy(), requires_grad=True))
+            state[key] = (tensor(w0.T.copy(), requires_grad=True), tensor(b0.copy(), requires_grad=True))
 
-        def scratch_epoch(label=label, wrap=wrap, sgd=_d2l_sgd(mg)):  # d2l 3.2's loop, its sgd inside the step
-            w, b = state[label]
+        def epoch(sgd=book_sgd(no_grad)):
+            w, b = state[key]
             order = state["order"]
             for s in range(0, n, batch):
                 idx = order[s:s + batch]
                 loss = ((wrap(X[idx]) @ w + b - wrap(y[idx])) ** 2 / 2).sum()
                 loss.backward()
                 sgd([w, b], lr, batch)
+        return setup, epoch
 
-        engines.append(Engine(f"{label} Tensor, scratch", scratch_epoch, units=steps, setup=scratch_setup))
+    from .bare_tensor import BareTensor, no_grad as bare_no_grad
+
+    engines = [Engine("NumPy, hand-written", numpy_epoch, units=steps, setup=reset, limit=True)]
+    setup, epoch = scratch("bare", BareTensor, BareTensor, bare_no_grad)
+    engines.append(Engine("bare tensor engine (floor), scratch", epoch, units=steps, setup=setup))
+    for label, mg in impls:
+        setup, epoch = scratch(label, _as_tensor(mg), mg.tensor, mg.no_grad)
+        engines.append(Engine(f"{label} Tensor, scratch", epoch, units=steps, setup=setup))
         setup, epoch = _sgd_concise(mg, X, y, batch, lr, state, w0, b0, "MSELoss")
         engines.append(Engine(f"{label}, concise", epoch, units=steps,
                               setup=lambda setup=setup: (reset(), setup())))
@@ -358,21 +348,8 @@ def w2_linear_regression(impls, quick, peers):
     if peers and has("torch"):
         import torch
 
-        def torch_setup():
-            reset()
-            state["torch scratch"] = (torch.tensor(w0.T.copy(), requires_grad=True),
-                                      torch.tensor(b0.copy(), requires_grad=True))
-
-        def torch_scratch(sgd=book_sgd(torch.no_grad)):
-            w, b = state["torch scratch"]
-            order = state["order"]
-            for s in range(0, n, batch):
-                idx = order[s:s + batch]
-                loss = ((torch.from_numpy(X[idx]) @ w + b - torch.from_numpy(y[idx])) ** 2 / 2).sum()
-                loss.backward()
-                sgd([w, b], lr, batch)
-
-        engines.append(Engine("torch CPU, scratch", torch_scratch, units=steps, setup=torch_setup))
+        setup, epoch = scratch("torch scratch", torch.from_numpy, torch.tensor, torch.no_grad)
+        engines.append(Engine("torch CPU, scratch", epoch, units=steps, setup=setup))
     elif peers:
         engines.append(Engine("torch CPU, scratch", lambda: None, skip=NO_TORCH))
     return (f"W2 linear regression 2→1, batch {batch}, one SGD step (scratch: the book's sgd in the step)",
