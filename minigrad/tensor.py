@@ -1,7 +1,8 @@
 """The tensor engine: :class:`Tensor`, a NumPy array that records the ops applied to it.
 
 The file reads top to bottom as an op runs: :func:`apply_op` records it (operands
-converted and promoted by :mod:`minigrad.convert`'s one conversion and one dtype rule),
+converted and promoted by :mod:`minigrad.convert`'s one conversion and one dtype rule;
+``+ - * /`` outside the graph take a measured shortcut to NumPy, :func:`_arith`),
 ``Tensor._backward`` applies its VJPs and ``_conform`` undoes broadcasting, then come the
 version counter and the in-place API, the differentiable ops and the compositions built
 from them. The conveniences outside the graph live in :mod:`minigrad.conveniences`;
