@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .autograd import _State
+from .autograd import _grad_enabled
 from .convert import result_type, to_numpy
 from .random import default_generator
 from .registry import REGISTRY
@@ -97,7 +97,7 @@ class InPlace:
         """
         base = self._base
         root = base[0] if base is not None else None
-        record = _State.grad_enabled and (self._rg or (root is not None and root._rg) or any(map(_wants, operands)))
+        record = _grad_enabled() and (self._rg or (root is not None and root._rg) or any(map(_wants, operands)))
         if not self._data.flags.writeable:
             raise RuntimeError(
                 f"{what}: this tensor's memory is read-only: it is an expanded view (expand, broadcast) "
@@ -155,7 +155,7 @@ class InPlace:
         (no gradient reaches the old values).
         """
         base = self._base
-        if not (_State.grad_enabled and (self._rg or (base is not None and base[0]._rg))) \
+        if not (_grad_enabled() and (self._rg or (base is not None and base[0]._rg))) \
                 and self._data.flags.writeable:  # nothing recorded: straight into the array
             try:
                 fn(self._data, *args)
@@ -173,7 +173,7 @@ class InPlace:
     def _binary_(self, name: str, other, what: str):
         """``self = op(self, other)`` in place (``+=``, ``mul_``, ...)."""
         base, a = self._base, self._data
-        if _State.grad_enabled and (self._rg or _wants(other) or (base is not None and base[0]._rg)):
+        if _grad_enabled() and (self._rg or _wants(other) or (base is not None and base[0]._rg)):
             reads = _reads_self(name, (True, _wants(other)))
             return self._inplace(what, lambda s: s._record(name, s, other), None, (other,), reads)
         # Nothing recorded (the optimizer step, `w -= lr * w.grad` under no_grad): straight into the array.

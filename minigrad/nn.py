@@ -27,7 +27,7 @@ import numpy as np
 from . import functional
 from . import functional as F
 from . import random as _random
-from .autograd import _State, no_grad
+from .autograd import _SCOPE, no_grad
 from .tensor import Tensor
 
 # `import minigrad.nn.functional` works too, as `import torch.nn.functional` does.
@@ -247,12 +247,11 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         # Results made inside forward() remember this module, so drawings can group them.
-        saved = _State.scope
-        _State.scope = self
+        token = _SCOPE.set(self)
         try:
             return self.forward(*args, **kwargs)
         finally:
-            _State.scope = saved
+            _SCOPE.reset(token)
 
     def __setattr__(self, name, value):
         # Modules in a plain list or dict are invisible to parameters() (as in PyTorch):

@@ -19,7 +19,7 @@ import math
 import numbers
 import operator
 
-from .autograd import Node, freed, _State, backward as _backward_roots, check_finite, next_seq, no_grad, reverse_pass
+from .autograd import Node, freed, _anomaly, _grad_enabled, backward as _backward_roots, check_finite, next_seq, no_grad, reverse_pass
 from .registry import REGISTRY, primitive
 
 __all__ = ["Value"]
@@ -316,7 +316,7 @@ def _unary(spec):
         out.grad = 0.0
         out.label = ""
         out._seq = next_seq()
-        if x.requires_grad and _State.grad_enabled:
+        if x.requires_grad and _grad_enabled():
             out.requires_grad = True
             out._a = x
             out._b = None
@@ -324,7 +324,7 @@ def _unary(spec):
         else:
             out.requires_grad = False
             out._a = out._b = out._op = None
-        if _State.anomaly:
+        if _anomaly():
             check_finite(out.data, "forward", spec.name, [()])
         return out
 
@@ -351,7 +351,7 @@ def _binary(spec, reflected: bool = False):
         out.grad = 0.0
         out.label = ""
         out._seq = next_seq()
-        if (x.requires_grad or y.requires_grad) and _State.grad_enabled:
+        if (x.requires_grad or y.requires_grad) and _grad_enabled():
             out.requires_grad = True
             out._a = x
             out._b = y
@@ -359,7 +359,7 @@ def _binary(spec, reflected: bool = False):
         else:
             out.requires_grad = False
             out._a = out._b = out._op = None
-        if _State.anomaly:
+        if _anomaly():
             check_finite(out.data, "forward", spec.name, [(), ()])
         return out
 

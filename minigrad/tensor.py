@@ -2,7 +2,7 @@
 
 The file reads top to bottom as an op runs: :func:`apply_op` records it (operands
 converted and promoted by :mod:`minigrad.convert`'s one conversion and one dtype rule;
-``+ - * /`` outside the graph take a measured shortcut to NumPy, :func:`_arith`),
+the operators ``+ - * / ** @`` on their usual operands take a measured shortcut, :func:`_arith`),
 ``Tensor._backward`` applies its VJPs and ``_conform`` undoes broadcasting, then come the
 version counter and the in-place API, the differentiable ops and the compositions built
 from them. The conveniences outside the graph live in :mod:`minigrad.conveniences`;
@@ -24,7 +24,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import tensor_ops  # noqa: F401  (registers the tensor primitives)
-from .autograd import Node, freed, _State, backward as _backward_roots, check_finite, next_seq
+from .autograd import Node, freed, _anomaly, _grad_enabled, _scope, backward as _backward_roots, check_finite, next_seq
 from .registry import REGISTRY
 from .tensor_ops import ShapeError, call, sum_to_shape, view_of
 from .inplace import InPlace, _index
@@ -139,15 +139,17 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
         if operands[0]._base is not None:
             _refresh_views(parents)
     if parents is None:  # more operands (linear's three), or mixed ones
-        arrays, requires_grad = [], False
+        arrays, requires_grad, views = [], False, False
         for x in operands:  # tensors of one dtype need no rule either
             if not isinstance(x, Tensor) or (arrays and x._data.dtype != arrays[0].dtype):
                 break
             arrays.append(x._data)
             requires_grad = requires_grad or x._rg
+            views = views or x._base is not None
         else:
             parents = operands
-            _refresh_views(parents)
+            if views:
+                _refresh_views(parents)
     if parents is None:  # the general rule: one dtype for all, constants made in it
         dtype = result_type(*operands)
         parents = tuple(x if isinstance(x, Tensor) else _operand(x, dtype) for x in operands)
@@ -164,14 +166,14 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
         raise
     except (ValueError, TypeError, IndexError) as err:
         raise _op_error(name, arrays, err) from None
-    if _State.anomaly:
+    if _anomaly():
         check_finite(data, "forward", name, [a.shape for a in arrays])
     if type(data) is not np.ndarray:
         data = np.asarray(data)
     # A result that is a view of its input (basic indexing, reshape, transpose, expand, ...)
     # shares its memory, as in PyTorch, and so its version counter too.
     view = data.base is not None and len(parents) == 1 and np.may_share_memory(data, parents[0]._data)
-    if requires_grad and _State.grad_enabled:  # recorded: linked to its inputs, whose versions
+    if requires_grad and _grad_enabled():  # recorded: linked to its inputs, whose versions
         if len(parents) == 2:                  # it saves (and its own) to catch later in-place edits
             versions = parents[0]._vc[0], parents[1]._vc[0], parents[0]._vc[0] if view else 0
         else:  # (a loop: a comprehension would cost a function call)
@@ -186,44 +188,45 @@ def apply_op(name: str, *operands, **kwargs) -> "Tensor":
         out = _init(_new(Tensor), data)
     if view:
         _view_of(out, parents[0], name, kwargs)
-    scope = _State.scope
+    scope = _scope()
     if scope is not None:  # inside an nn.Module's forward: drawings group its ops
         out._scope = scope
     return out
 
 
 def _arith(name: str, a, b) -> "Tensor":
-    """``a + b``, ``lr * g``, ...: an operator on the usual operands when nothing is recorded.
+    """``a + b``, ``x ** 2``, ``X @ w``, ``lr * g``: the operators' entry, for their usual operands.
 
-    Two tensors of one dtype, or a float tensor and a Python number, outside the graph
-    (``no_grad``, or nothing requires grad): NumPy computes the result straight away, a
-    new array that is never a view, so nothing else of :func:`apply_op` applies. The
-    optimizer's update (``w -= lr * w.grad / batch_size`` under ``no_grad``) is made of
-    such ops. Measured against the operators going through :func:`apply_op` (benchmarks,
-    3 processes, side by side): the book's ``sgd`` alone (W2-sgd) 0.89x the time
-    (0.89-0.92); the W2 and W3 steps, which record most of their ops, 0.99-1.01x. Anything
-    else goes through :func:`apply_op`: a result to record,
-    anomaly mode, a module's forward, a Parameter, mixed dtypes, an integer division, an
-    error to name.
+    Two tensors of one dtype, or a float tensor and a Python number, need no dtype rule,
+    and none of these ops' results is a view: NumPy computes the result here and, when it
+    is recorded, it is linked in here with the slots :func:`apply_op` fills. Anything else
+    goes through :func:`apply_op`: mixed dtypes, an integer division, an input that is a
+    view (its history may need a refresh), anomaly mode, an error to name.
+
+    Measured against the operators going through :func:`apply_op`: in instructions
+    (``python -m benchmarks.instructions``, a count that repeats run after run), the W2
+    scratch step 0.953x, the concise step 0.968x; in time (benchmarks, 3 processes, side
+    by side), the book's ``sgd`` alone (W2-sgd) 0.89x (0.89-0.92).
     """
-    state = _State
-    if type(a) is Tensor:
+    if isinstance(a, Tensor):
         x = a._data
-        if type(b) is Tensor:
+        if isinstance(b, Tensor):
             y = b._data
-            if ((a._rg or b._rg) and state.grad_enabled) or y.dtype is not x.dtype:
+            if y.dtype is not x.dtype:
                 return apply_op(name, a, b)
-        elif (type(b) is float or type(b) is int) and x.dtype.kind == "f" and not (a._rg and state.grad_enabled):
-            y = _operand(b, x.dtype)._data
+        elif (type(b) is float or type(b) is int) and x.dtype.kind == "f":
+            b = _operand(b, x.dtype)
+            y = b._data
         else:
             return apply_op(name, a, b)
-    elif type(b) is Tensor and (type(a) is float or type(a) is int) and b._data.dtype.kind == "f" \
-            and not (b._rg and state.grad_enabled):
+    elif isinstance(b, Tensor) and (type(a) is float or type(a) is int) and b._data.dtype.kind == "f":
         y = b._data
-        x = _operand(a, y.dtype)._data
+        a = _operand(a, y.dtype)
+        x = a._data
     else:
         return apply_op(name, a, b)
-    if state.anomaly or state.scope is not None:
+    record = (a._rg or b._rg) and _grad_enabled()
+    if _anomaly() or (record and (a._base is not None or b._base is not None)):
         return apply_op(name, a, b)
     spec = REGISTRY[name]
     if spec.floats and x.dtype.kind != "f":
@@ -232,18 +235,26 @@ def _arith(name: str, a, b) -> "Tensor":
         data = spec.tensor(x, y)
     except Exception:  # noqa: BLE001  (apply_op raises it again, naming the op and the operands)
         return apply_op(name, a, b)
-    return _init(_new(Tensor), data if type(data) is np.ndarray else np.asarray(data))
+    if type(data) is not np.ndarray:  # (a 0-d result is a NumPy scalar)
+        data = np.asarray(data)
+    if record:  # the inputs' versions, and 0 for the output (not a view), as apply_op saves them
+        out = _init(_new(Tensor), data, True, (a, b), spec, None, (a._vc[0], b._vc[0], 0))
+    else:
+        out = _init(_new(Tensor), data)
+    scope = _scope()
+    if scope is not None:  # inside an nn.Module's forward (as apply_op)
+        out._scope = scope
+    return out
 
 
 def _operator(name: str, reflected: bool = False):
-    """The method behind ``x + y`` (``y + x`` when ``reflected``): :func:`apply_op` when this
-    tensor's result is recorded, else :func:`_arith` (whose checks a recorded op would pay)."""
+    """The method behind ``x + y`` (``y + x`` when ``reflected``): :func:`_arith`."""
     if reflected:
         def method(self, other):
-            return apply_op(name, other, self) if self._rg and _State.grad_enabled else _arith(name, other, self)
+            return _arith(name, other, self)
     else:
         def method(self, other):
-            return apply_op(name, self, other) if self._rg and _State.grad_enabled else _arith(name, self, other)
+            return _arith(name, self, other)
     method.__name__ = f"__{'r' if reflected else ''}{name}__"
     return method
 
@@ -260,14 +271,14 @@ def _view_of(out: "Tensor", src: "Tensor", name: str, kwargs) -> None:
     """
     out._vc = src._vc
     up = src._base
-    mode = _State.grad_enabled
-    out._base = ([up[0], up[1] + ((name, kwargs),), up[0]._seq, mode] if up
-                 else [src, ((name, kwargs),), src._seq, mode])
+    recorded = _grad_enabled()
+    out._base = ([up[0], up[1] + ((name, kwargs),), up[0]._seq, recorded] if up
+                 else [src, ((name, kwargs),), src._seq, recorded])
 
 
 def _refresh_views(parents) -> None:
     """Each input that is a view of a root rebased since: its history as the view of the root now."""
-    if not _State.grad_enabled:  # nothing is recorded now: refresh at the next recorded use
+    if not _grad_enabled():  # nothing is recorded now: refresh at the next recorded use
         return
     for view in parents:
         base = view._base
@@ -298,6 +309,7 @@ def _op_error(name: str, arrays: list, err: Exception) -> Exception:
 
 # ------------------------------------------------------------------ the Tensor
 
+_data_of = operator.attrgetter("_data")
 _MaxResult = namedtuple("max", ["values", "indices"])
 _NODE_SLOTS = ("_data", "_rg", "_inputs", "_op", "_kwargs", "_versions", "_vc", "_stash", "_prior", "_scope", "_seq")
 
@@ -431,7 +443,10 @@ class Tensor(InPlace, Conveniences, Node):
             if ga.shape != x.shape or ga.dtype is not x.dtype:
                 ga = a._conform(ga)
             return ((a, ga),)
-        parents = self._parents  # (each as this node used it)
+        for p in parents:  # each as this node used it (an input rebased since: its earlier self)
+            if p._seq >= seq:
+                parents = self._parents
+                break
         wanted = 0
         for i, p in enumerate(parents):
             wanted += p._rg << i
@@ -448,7 +463,7 @@ class Tensor(InPlace, Conveniences, Node):
             g = g if isinstance(g, Tensor) else _make(np.asarray(g))
             inputs, out = parents, self
         else:
-            inputs, out = [p._data for p in parents], self._data
+            inputs, out = list(map(_data_of, parents)), self._data
         result = []
         for p, vjp in zip(parents, op.tensor_vjps):
             if p._rg:  # a constant's VJP never runs
@@ -494,7 +509,8 @@ class Tensor(InPlace, Conveniences, Node):
                 raise RuntimeError(
                     f"{what}() without a gradient needs a scalar output, got shape {tuple(self.shape)}; "
                     "pass gradient= (same shape) or reduce first, e.g. loss.sum()")
-            return _one(self._data.dtype).reshape(self._data.shape)  # a view: the shared 1 stays read-only
+            one = _one(self._data.dtype)  # a loss is 0-d; otherwise a view: the shared 1 stays read-only
+            return one if self._data.ndim == 0 else one.reshape(self._data.shape)
         seed = gradient if isinstance(gradient, Tensor) and gradient.requires_grad else as_array(gradient, self.dtype)
         if seed.shape != self._data.shape:
             raise ShapeError(f"{what}(): gradient has shape {tuple(seed.shape)} but the output has shape {tuple(self.shape)}")
@@ -548,19 +564,17 @@ class Tensor(InPlace, Conveniences, Node):
     requires_grad = property(operator.attrgetter("_rg"), lambda self, value: self.requires_grad_(value),
                              doc="Record operations on this tensor (see :meth:`requires_grad_`).")
 
-    @property
-    def grad(self):
-        """d(output)/d(self) after ``backward()``: a Tensor, or None."""
-        return self._grad
-
-    @grad.setter
-    def grad(self, value):
+    def _set_grad(self, value):
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad must be a Tensor or None, got {type(value).__name__}")
             if value.shape != self.shape:
                 raise ShapeError(f"assigned grad has shape {tuple(value.shape)}, the tensor has {tuple(self.shape)}")
         self._grad = value
+
+    # (read by every optimizer step: a C getter, no Python call)
+    grad = property(operator.attrgetter("_grad"), _set_grad,
+                    doc="d(output)/d(self) after ``backward()``: a Tensor, or None (assigning checks type and shape).")
 
     @property
     def grad_fn(self):
@@ -598,10 +612,8 @@ class Tensor(InPlace, Conveniences, Node):
     __sub__, __rsub__ = _operator("sub"), _operator("sub", reflected=True)
     __mul__, __rmul__ = _operator("mul"), _operator("mul", reflected=True)
     __truediv__, __rtruediv__ = _operator("div"), _operator("div", reflected=True)
-    def __pow__(self, other): return apply_op("pow", self, other)
-    def __rpow__(self, other): return apply_op("pow", other, self)
-    def __matmul__(self, other): return apply_op("matmul", self, other)
-    def __rmatmul__(self, other): return apply_op("matmul", other, self)
+    __pow__, __rpow__ = _operator("pow"), _operator("pow", reflected=True)
+    __matmul__, __rmatmul__ = _operator("matmul"), _operator("matmul", reflected=True)
     def __neg__(self): return apply_op("neg", self)
     def __abs__(self): return apply_op("abs", self)
 

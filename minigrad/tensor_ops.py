@@ -47,6 +47,11 @@ def _raw(x) -> np.ndarray:
     return x._data if isinstance(x, Node) else x
 
 
+# ndarray.sum without its Python layer (NumPy's _methods._sum calls this): every backward
+# pass sums a bias's gradient over the batch, and most losses are sums.
+_add_reduce = np.add.reduce
+
+
 def broadcast_axes(grad_shape: tuple, shape: tuple) -> tuple:
     """Axes of ``grad_shape`` that broadcasting added or stretched to reach it from ``shape``.
 
@@ -91,7 +96,7 @@ def sum_to_shape(grad, shape: tuple):
     axes = broadcast_axes(grad.shape, shape)
     if not axes:
         return grad
-    total = grad.sum(axis=axes)
+    total = _add_reduce(grad, axes) if type(grad) is np.ndarray else grad.sum(axis=axes)
     if type(total) is np.ndarray and total.shape == shape:  # leading axes summed away: done
         return total
     return total.reshape(shape)  # stretched axes of size 1 put back (and a NumPy scalar made an array)
@@ -230,7 +235,7 @@ def _sum_vjp(g, x, out, axis, keepdims):
 def sum_(x, axis=None, keepdims=False):
     if x.dtype.kind in "biu":  # integers and bools sum to int64, as PyTorch (NumPy: uint64 for uint8)
         return x.sum(axis=axis, keepdims=keepdims, dtype=np.int64)
-    return x.sum(axis=axis, keepdims=keepdims)
+    return _add_reduce(x, axis, None, None, keepdims)
 
 
 def _winners(x, out, axis):

@@ -284,6 +284,41 @@ def test_grad_mode_is_per_thread():
     assert seen["other"] is False
 
 
+def test_grad_mode_is_per_asyncio_task_and_follows_a_copied_context():
+    # The switches are ContextVars: a task's no_grad does not reach another task of the same
+    # thread, a task keeps the mode it was created in, and asyncio.to_thread carries the
+    # caller's mode into its worker (as the PyTorch page's table of differences says).
+    import asyncio
+
+    w = f64([1.0])
+    seen = {}
+
+    async def quiet(entered, leave):
+        with no_grad():
+            entered.set()
+            await leave.wait()
+            seen["quiet"] = (w * 2).requires_grad
+
+    async def busy(entered, leave):
+        await entered.wait()
+        seen["busy"] = (w * 2).requires_grad  # while the other task sits inside no_grad
+        leave.set()
+
+    async def main():
+        entered, leave = asyncio.Event(), asyncio.Event()
+        await asyncio.gather(quiet(entered, leave), busy(entered, leave))
+        with no_grad():
+            seen["made inside"] = await asyncio.create_task(mode_of_a_task())
+            seen["worker"] = await asyncio.to_thread(minigrad.is_grad_enabled)
+        seen["after"] = minigrad.is_grad_enabled()
+
+    async def mode_of_a_task():
+        return minigrad.is_grad_enabled()
+
+    asyncio.run(main())
+    assert seen == {"quiet": False, "busy": True, "made inside": False, "worker": False, "after": True}
+
+
 def test_no_grad_records_nothing_on_values():
     x = Value(1.0)
     with no_grad():

@@ -73,9 +73,10 @@ def test_a_child_without_one_blas_thread_refuses_to_measure():
 def test_docstring_examples():
     import benchmarks.__main__ as main
     import benchmarks.harness as harness
+    import benchmarks.instructions as instructions
     import benchmarks.workloads as workloads
 
-    for module in (harness, workloads, main):
+    for module in (harness, workloads, main, instructions):
         failed, tried = doctest.testmod(module)
         assert tried and not failed, module.__name__
 
@@ -151,3 +152,26 @@ def test_the_tensor_floor_takes_the_same_steps_as_minigrad():
     for bare, full in zip(*results):
         np.testing.assert_allclose(bare, full, rtol=1e-5, atol=1e-6)
     assert not np.allclose(results[1][2], 0.05)  # the steps moved the weights
+
+
+def test_the_instruction_counter_lists_and_runs_the_engines_it_counts(tmp_path):
+    # The parts that run without valgrind: the engines of a comparison (both checkouts), and a
+    # child running one of them (what valgrind wraps), which reports the units of one run.
+    base = ROOT  # (this checkout as its own baseline: the plumbing is what is tested)
+    listed = subprocess.run([sys.executable, "-m", "benchmarks.instructions", "--engines", "W2-sgd",
+                             "--baseline", str(base)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == ["minigrad, d2l.sgd", "minigrad [baseline], d2l.sgd"]
+    ran = subprocess.run([sys.executable, "-m", "benchmarks.instructions", "--child", "W2-sgd",
+                          "minigrad [baseline], d2l.sgd", "1", "--baseline", str(base)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout.strip().splitlines()[-1])["units"] > 0
+
+
+def test_the_instruction_counter_without_valgrind_says_so(tmp_path):
+    env = dict(__import__("os").environ, PATH=str(tmp_path))  # no valgrind on this PATH
+    result = subprocess.run([sys.executable, "-m", "benchmarks.instructions", "--out", str(tmp_path / "i.json")],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "valgrind is not installed" in result.stderr
+    assert not (tmp_path / "i.json").exists()

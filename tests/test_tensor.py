@@ -407,6 +407,52 @@ def test_operators_outside_the_graph_agree_with_apply_op(data):
         np.testing.assert_array_equal(out.numpy(), expected.numpy())
 
 
+_RECORDED = {**_OPERATORS, "pow": lambda a, b: a ** b}
+
+
+@given(data=st.data())
+def test_recorded_operators_link_what_apply_op_links(data):
+    # + - * / ** record their usual operands themselves (tensor._arith): the same value, parents,
+    # saved versions and op as apply_op's route, and gradients that match finite differences
+    name = data.draw(st.sampled_from(sorted(_RECORDED)))
+    shapes = data.draw(broadcast_shapes(2))
+    dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    domain = "positive" if name in ("pow", "div") else "real"  # (a positive base and divisor: smooth)
+    a = tensor(data.draw(arrays(domain, shape=shapes[0])).astype(dtype), requires_grad=True)
+    other = data.draw(st.sampled_from(["tensor", "int", "float"]))
+    b = (tensor(data.draw(arrays(domain, shape=shapes[1])).astype(dtype), requires_grad=data.draw(st.booleans()))
+         if other == "tensor" else data.draw(st.integers(1, 3)) if other == "int" else data.draw(st.floats(0.5, 2.0)))
+    reflected = data.draw(st.booleans())
+    x, y = (b, a) if reflected else (a, b)
+    got, expected = _RECORDED[name](x, y), minigrad.apply_op(name, x, y)
+    assert type(got) is Tensor and got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_array_equal(got.detach().numpy(), expected.detach().numpy())
+    assert got.grad_fn is expected.grad_fn and got._versions == expected._versions
+    assert [p is q or (p.is_leaf and not p.requires_grad and p.item() == q.item())
+            for p, q in zip(got._inputs, expected._inputs)] == [True, True]
+    weights = np.linspace(-1.0, 1.0, got.numel()).reshape(got.shape)
+    (got * tensor(weights.astype(dtype))).sum().backward()
+    a_array = a.detach().numpy().astype(np.float64)
+
+    def f(values):
+        u = tensor(values)
+        v = b if not isinstance(b, Tensor) else tensor(b.detach().numpy().astype(np.float64))
+        return float((_RECORDED[name](*((v, u) if reflected else (u, v))) * tensor(weights)).sum())
+    np.testing.assert_allclose(a.grad.numpy(), numeric_grad(f, a_array), rtol=2e-2 if dtype == np.float32 else 1e-5,
+                               atol=2e-2 if dtype == np.float32 else 1e-6)
+
+
+def test_recorded_matmul_links_what_apply_op_links():
+    X, w = tensor(np.arange(6.0, dtype=np.float32).reshape(3, 2)), tensor([[1.0], [-2.0]], requires_grad=True)
+    assert X.dtype == w.dtype  # (one dtype: the operators' own route, not the general rule's)
+    got, expected = X @ w, minigrad.apply_op("matmul", X, w)
+    assert got.grad_fn is expected.grad_fn and got._versions == expected._versions and got._inputs == (X, w)
+    got.sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), numeric_grad(lambda v: float((X.numpy() @ v).sum()), w.detach().numpy()))
+    with pytest.raises(minigrad.tensor_ops.ShapeError, match="matmul"):  # the error still names the op
+        w @ X
+
+
 def test_operators_outside_the_graph_name_the_op_in_errors():
     with minigrad.no_grad():
         with pytest.raises(minigrad.tensor_ops.ShapeError, match="add: shapes .2,. and .3,. cannot be broadcast"):
