@@ -24,10 +24,9 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from .harness import DEFAULT_RECURSION_LIMIT, ONE_THREAD, ROOT, run_interleaved, spawn, summarize
+from .harness import DEFAULT_RECURSION_LIMIT, ONE_THREAD, ROOT, run_interleaved, spawn, summarize, write_json
 
 DEFAULT_OUT = Path(__file__).parent / "results" / "latest.json"
 BASELINE = "minigrad [baseline]"
@@ -309,15 +308,7 @@ def main(argv=None) -> dict:
         "targets": evaluate_targets(comparisons),
     }
     print_table(result)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=args.out.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(result, f, indent=1)
-        os.replace(tmp, args.out)  # never a half-written results file
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_json(args.out, result)
     print(f"\nwrote {args.out}")
     return result
 

@@ -33,6 +33,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,3 +206,23 @@ def spawn(comparison: str, quick: bool, repeats: Optional[int], baseline: Option
         raise RuntimeError(f"benchmark child for {comparison} failed (exit {proc.returncode}):\n"
                            f"{proc.stderr[-4000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def write_json(path: Path, result: dict) -> None:
+    """Write ``result`` to ``path`` whole or not at all (a temporary file, then a rename).
+
+    Examples
+    --------
+    >>> import tempfile; out = Path(tempfile.mkdtemp()) / "r.json"; write_json(out, {"a": 1})
+    >>> json.loads(out.read_text())
+    {'a': 1}
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(result, f, indent=1)
+        os.replace(tmp, path)  # never a half-written results file
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -36,11 +36,10 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .harness import ROOT, _fresh_heap, child_env
+from .harness import ROOT, _fresh_heap, child_env, write_json
 
 DEFAULT_OUT = Path(__file__).parent / "results" / "instructions.json"
 DEFAULT_ONLY = "W2-b10,W2-sgd"  # about a minute on two cores; W1-mlp and W3-b256 take ten or more under valgrind
@@ -185,15 +184,7 @@ def main(argv=None) -> dict:
               "minigrad": checkout(package_dir(args.minigrad) if args.minigrad else ROOT),
               "baseline": checkout(Path(args.baseline)) if args.baseline else None,
               "runs": list(RUNS), "hash_seed": 0, "rows": rows}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=args.out.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(result, f, indent=1)
-        os.replace(tmp, args.out)  # never a half-written results file
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_json(args.out, result)
     print(f"wrote {args.out}")
     return result
 
